@@ -1,0 +1,1 @@
+"""CREATE TABLE import for Redshift, Snowflake and PostgreSQL DDL."""

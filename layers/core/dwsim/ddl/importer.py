@@ -1,0 +1,413 @@
+"""Turn Redshift / Snowflake / PostgreSQL CREATE TABLE DDL into an experiment schema.
+
+The importer is stricter than sqlglot: empty, binary and non-UTF-8 input, unterminated
+strings, statements sqlglot could only keep as raw commands, duplicate tables and columns are
+all errors with a line and column. Statements that are not tables are skipped and listed in
+the warnings; what cannot be honoured exactly is a warning saying what dw-sim does instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+from sqlglot.errors import ParseError, TokenError
+from sqlglot.tokens import Token, TokenType
+
+from dwsim.ddl.dialects import DIALECTS, DistKeyColumn, SortKeyColumn
+from dwsim.ddl.scan import check_text, unterminated_quote
+from dwsim.ddl.types import UnsupportedType, map_type
+from dwsim.errors import InvalidInput, SqlSyntaxError
+from dwsim.schema.model import Column, Experiment, ForeignKey, ImportWarning, Table
+from dwsim.schema.names import fold
+from dwsim.schema.validate import prepare
+
+# sqlglot logs a warning when it falls back to a raw Command; the importer reports those itself.
+logging.getLogger("sqlglot").setLevel(logging.ERROR)
+
+DDL_SIZE_LIMIT = 1024 * 1024  # bytes (1 MiB, about 600 wide tables); documented in the README
+DEFAULT_TARGET_ROWS = 1000
+
+# Column attributes that describe storage, not data: accepted and ignored for generation.
+_STORAGE_CONSTRAINTS = (
+    exp.EncodeColumnConstraint,
+    DistKeyColumn,
+    SortKeyColumn,
+    exp.CollateColumnConstraint,
+    exp.CharacterSetColumnConstraint,
+    exp.CaseSpecificColumnConstraint,
+)
+
+
+@dataclass
+class _Statement:
+    tokens: list[Token]
+
+    @property
+    def line(self) -> int:
+        return self.tokens[0].line
+
+    @property
+    def col(self) -> int:
+        return _start_col(self.tokens[0])
+
+
+@dataclass
+class _Draft:
+    """A table while its DDL is read; constraints may arrive later through ALTER TABLE."""
+
+    table: Table
+    line: int
+    column_lines: dict[str, int] = field(default_factory=dict)
+
+
+def import_ddl(
+    sql: str | bytes,
+    name: str,
+    dialect: str,
+    target_rows: int | None = None,
+    description: str | None = None,
+    table_rows: dict[str, int] | None = None,
+) -> Experiment:
+    """Parse DDL into a validated Experiment (raises SqlSyntaxError, InvalidInput, SchemaInvalid).
+
+    Every table gets `target_rows` rows (default 1000) unless `table_rows` names it."""
+    if dialect not in DIALECTS:
+        raise InvalidInput(f"unknown dialect '{dialect}'; use one of {', '.join(DIALECTS)}")
+    table_rows = table_rows or {}
+    for label, count in [("target rows", target_rows), *table_rows.items()]:
+        if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
+            raise InvalidInput(f"rows for {label} must be a whole number ≥ 0, not {count!r}")
+    text = check_text(sql, DDL_SIZE_LIMIT)
+    reader = _Reader(text, dialect)
+    reader.read()
+    names = {d.table.name for d in reader.drafts.values()}
+    unknown = sorted(set(table_rows) - names)
+    if unknown:
+        raise InvalidInput(f"rows given for unknown table(s) {', '.join(unknown)}; the DDL defines "
+                           f"{', '.join(sorted(names))}")
+    rows = DEFAULT_TARGET_ROWS if target_rows is None else target_rows
+    tables = []
+    for draft in reader.drafts.values():
+        draft.table.target_rows = table_rows.get(draft.table.name, rows)
+        tables.append(draft.table)
+    experiment = Experiment.model_construct(
+        name=name, description=description, dialect=dialect, tables=tables,
+        warnings=reader.warnings,
+    )
+    # Round-trip through validation so an imported schema obeys the same rules as JSON.
+    return prepare(Experiment.model_validate(experiment.model_dump()))
+
+
+class _Reader:
+    def __init__(self, text: str, dialect: str):
+        self.text = text
+        self.dialect_name = dialect
+        self.dialect = DIALECTS[dialect]()
+        self.drafts: dict[str, _Draft] = {}
+        self.warnings: list[ImportWarning] = []
+        self.skipped = 0
+
+    # -- statements ---------------------------------------------------------------------
+    def read(self) -> None:
+        statements = self._statements()
+        if not statements:
+            raise SqlSyntaxError("the input holds no SQL statements (only comments or whitespace)")
+        for statement in statements:
+            expression = self._parse(statement)
+            if expression is not None:
+                self._dispatch(expression, statement)
+        if not self.drafts:
+            raise SqlSyntaxError(
+                f"no CREATE TABLE statement found ({self.skipped} other statement(s) skipped)"
+            )
+        self._finish_references()
+
+    def _statements(self) -> list[_Statement]:
+        try:
+            tokens = self.dialect.tokenize(self.text)
+        except TokenError as exc:
+            where = unterminated_quote(self.text)
+            if where:
+                raise SqlSyntaxError(f"unterminated {where[2]} starting here", line=where[0],
+                                     column=where[1]) from None
+            raise SqlSyntaxError(f"cannot read the SQL: {exc}") from None
+        statements, current = [], []
+        for token in tokens:
+            if token.token_type == TokenType.SEMICOLON:
+                if current:
+                    statements.append(_Statement(current))
+                current = []
+            else:
+                current.append(token)
+        if current:
+            statements.append(_Statement(current))
+        return statements
+
+    def _parse(self, statement: _Statement) -> exp.Expr | None:
+        parser = self.dialect.parser()
+        try:
+            expressions = parser.parse(statement.tokens, self.text)
+        except ParseError as exc:
+            err = exc.errors[0] if exc.errors else {}
+            message = err.get("description") or str(exc).splitlines()[0]
+            highlight = err.get("highlight")
+            if highlight:
+                message = f"{message} near '{highlight}'"
+            raise SqlSyntaxError(message, line=err.get("line"), column=err.get("col")) from None
+        return expressions[0] if expressions else None
+
+    def _dispatch(self, expression: exp.Expr, statement: _Statement) -> None:
+        if isinstance(expression, exp.Create) and str(expression.args.get("kind", "")).upper() == "TABLE":
+            self._create_table(expression, statement)
+        elif isinstance(expression, exp.Alter) and str(expression.args.get("kind", "")).upper() == "TABLE":
+            self._alter_table(expression, statement)
+        elif isinstance(expression, exp.Command):
+            words = " ".join(t.text.upper() for t in statement.tokens[:6])
+            if words.startswith("CREATE") and " TABLE " in f" {words} ":
+                raise SqlSyntaxError(
+                    "this CREATE TABLE uses syntax dw-sim's SQL parser does not support; "
+                    "simplify the table options (the columns and keys are what matter)",
+                    line=statement.line, column=statement.col)
+            self._skip(statement, words.split(" ")[0] if words else "statement")
+        else:
+            self._skip(statement, _describe(expression))
+
+    def _skip(self, statement: _Statement, what: str) -> None:
+        self.skipped += 1
+        self.warnings.append(ImportWarning(
+            code="statement_skipped",
+            message=f"line {statement.line}: {what} statement skipped (only CREATE TABLE and "
+                    "ALTER TABLE ... ADD CONSTRAINT are imported)"))
+
+    def warn(self, table: str | None, column: str | None, code: str, message: str) -> None:
+        self.warnings.append(ImportWarning(table=table, column=column, code=code, message=message))
+
+    # -- CREATE TABLE -------------------------------------------------------------------
+    def _create_table(self, create: exp.Create, statement: _Statement) -> None:
+        schema = create.this
+        table_expr = schema.this if isinstance(schema, exp.Schema) else schema
+        name, quoted, qualified = _table_name(table_expr)
+        line = _line_of(table_expr.this) or statement.line
+        if create.args.get("expression") is not None:
+            self.warn(name, None, "create_table_as_skipped",
+                      f"line {line}: CREATE TABLE {name} AS SELECT takes its columns from a query; "
+                      "the table was skipped (write its columns out to import it)")
+            return
+        key = fold(name, quoted)
+        if key in self.drafts:
+            raise SqlSyntaxError(f"table '{name}' is defined twice (first at line "
+                                 f"{self.drafts[key].line})", line=line, column=_col_of(table_expr.this))
+        table = Table.model_construct(
+            name=name, quoted=quoted, qualified_name=qualified if qualified != name else None,
+            target_rows=0, columns=[], primary_key=[], unique=[], foreign_keys=[])
+        draft = _Draft(table, line)
+        items = schema.expressions if isinstance(schema, exp.Schema) else []
+        for item in items:
+            if isinstance(item, exp.ColumnDef):
+                self._column(draft, item)
+            elif isinstance(item, exp.LikeProperty):
+                self._like(draft, item, line)
+            else:
+                self._table_constraint(draft, item, line)
+        comment = next((p for p in create.find_all(exp.SchemaCommentProperty)), None)
+        if comment is not None:
+            table.description = comment.this.name
+        if not table.columns:
+            raise SqlSyntaxError(f"table '{name}' has no columns", line=line, column=_col_of(table_expr.this))
+        self.drafts[key] = draft
+
+    def _column(self, draft: _Draft, definition: exp.ColumnDef) -> None:
+        table = draft.table
+        ident = definition.this
+        name = ident.name
+        quoted = bool(ident.args.get("quoted"))
+        line = _line_of(ident)
+        existing = {fold(c.name, c.quoted): c for c in table.columns}
+        if fold(name, quoted) in existing:
+            raise SqlSyntaxError(
+                f"column '{name}' is defined twice in table '{table.name}' (first at line "
+                f"{draft.column_lines[fold(name, quoted)]})", line=line, column=_col_of(ident))
+        kind = definition.args.get("kind")
+        if kind is None:
+            raise SqlSyntaxError(f"column '{name}' of table '{table.name}' has no data type",
+                                 line=line, column=_col_of(ident))
+        source = kind.meta.get("source_type") or kind.sql(self.dialect)
+        try:
+            mapped = map_type(kind, source, self.dialect_name)
+        except UnsupportedType as exc:
+            raise SqlSyntaxError(f"column '{name}' of table '{table.name}': {exc}", line=line,
+                                 column=_col_of(ident)) from None
+        values: dict[str, Any] = dict(mapped.fields)
+        if mapped.warning:
+            self.warn(table.name, name, mapped.warning[0], mapped.warning[1])
+        for constraint in definition.constraints:
+            self._column_constraint(draft, name, constraint.kind, values, line)
+        column = Column.model_construct(name=name, quoted=quoted, source_type=source, **values)
+        table.columns.append(column)
+        draft.column_lines[fold(name, quoted)] = line or 0
+
+    def _column_constraint(self, draft: _Draft, name: str, kind: exp.Expr, values: dict,
+                           line: int | None) -> None:
+        table = draft.table
+        if isinstance(kind, exp.NotNullColumnConstraint):
+            if not kind.args.get("allow_null"):
+                values["required"] = True
+        elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
+            if table.primary_key:
+                raise SqlSyntaxError(f"table '{table.name}' declares a second primary key on "
+                                     f"column '{name}'", line=line)
+            table.primary_key = [name]
+        elif isinstance(kind, exp.UniqueColumnConstraint):
+            values["is_unique"] = True
+        elif isinstance(kind, exp.Reference):
+            table.foreign_keys.append(self._reference([name], kind))
+        elif isinstance(kind, exp.GeneratedAsIdentityColumnConstraint | exp.AutoIncrementColumnConstraint):
+            values["identity"] = True
+            start, step = kind.args.get("start"), kind.args.get("increment")
+            if start is not None:
+                values["min_value"] = int(start.name)
+            if step is not None:
+                values["identity_step"] = int(step.name)
+        elif isinstance(kind, exp.DefaultColumnConstraint):
+            values["default"] = kind.this.sql(self.dialect) if kind.this else None
+        elif isinstance(kind, exp.CommentColumnConstraint):
+            values["comment"] = kind.this.name if kind.this else None
+        elif isinstance(kind, exp.CheckColumnConstraint):
+            self.warn(table.name, name, "check_not_enforced",
+                      f"CHECK ({kind.this.sql(self.dialect)}) is not enforced; set min_value/"
+                      "max_value or values on the column to constrain generated data")
+        elif isinstance(kind, exp.ComputedColumnConstraint):
+            self.warn(table.name, name, "computed_column",
+                      "computed column: generated as independent data of its type")
+        elif not isinstance(kind, _STORAGE_CONSTRAINTS):
+            self.warn(table.name, name, "constraint_ignored",
+                      f"column attribute {kind.sql(self.dialect) or type(kind).__name__} ignored")
+
+    def _table_constraint(self, draft: _Draft, item: exp.Expr, line: int) -> None:
+        if isinstance(item, exp.Constraint):
+            for inner in item.expressions:
+                self._table_constraint(draft, inner, line)
+            return
+        table = draft.table
+        if isinstance(item, exp.PrimaryKey):
+            columns = self._resolve_columns(draft, [e.name for e in item.expressions], "PRIMARY KEY")
+            if table.primary_key and table.primary_key != columns:
+                raise SqlSyntaxError(f"table '{table.name}' declares more than one primary key",
+                                     line=_line_of(item) or line)
+            table.primary_key = columns
+        elif isinstance(item, exp.UniqueColumnConstraint):
+            target = item.this
+            names = [e.name for e in target.expressions] if isinstance(target, exp.Schema) else []
+            columns = self._resolve_columns(draft, names, "UNIQUE")
+            if len(columns) == 1:
+                table.column(columns[0]).is_unique = True
+            elif columns and columns not in table.unique:
+                table.unique.append(columns)
+        elif isinstance(item, exp.ForeignKey):
+            columns = self._resolve_columns(draft, [e.name for e in item.expressions], "FOREIGN KEY")
+            table.foreign_keys.append(self._reference(columns, item.args["reference"]))
+        elif isinstance(item, exp.CheckColumnConstraint):
+            self.warn(table.name, None, "check_not_enforced",
+                      f"CHECK ({item.this.sql(self.dialect)}) is not enforced")
+        else:
+            self.warn(table.name, None, "constraint_ignored",
+                      f"table element {item.sql(self.dialect)[:80]} ignored")
+
+    def _resolve_columns(self, draft: _Draft, names: list[str], what: str) -> list[str]:
+        """Key column names as the table spells them (unquoted references are case-insensitive)."""
+        by_fold = {c.name.lower(): c.name for c in draft.table.columns}
+        exact = {c.name for c in draft.table.columns}
+        out = []
+        for name in names:
+            if name in exact:
+                out.append(name)
+            elif name.lower() in by_fold:
+                out.append(by_fold[name.lower()])
+            else:
+                raise SqlSyntaxError(f"{what} of table '{draft.table.name}' names unknown column "
+                                     f"'{name}'", line=draft.line)
+        return out
+
+    def _reference(self, columns: list[str], reference: exp.Reference) -> ForeignKey:
+        target = reference.this
+        ref_columns: list[str] = []
+        if isinstance(target, exp.Schema):
+            ref_columns = [e.name for e in target.expressions]
+            target = target.this
+        ref_name, _, _ = _table_name(target)
+        return ForeignKey.model_construct(columns=list(columns), ref_table=ref_name,
+                                          ref_columns=ref_columns)
+
+    def _like(self, draft: _Draft, like: exp.LikeProperty, line: int) -> None:
+        source, quoted, _ = _table_name(like.this)
+        other = self.drafts.get(fold(source, quoted))
+        if other is None:
+            raise SqlSyntaxError(f"table '{draft.table.name}' is declared LIKE '{source}', which "
+                                 "is not defined earlier in this DDL; include its CREATE TABLE first",
+                                 line=line)
+        for column in other.table.columns:
+            draft.table.columns.append(column.model_copy(deep=True))
+            draft.column_lines[fold(column.name, column.quoted)] = line
+        self.warn(draft.table.name, None, "like_copied",
+                  f"columns copied from '{source}' (LIKE); its keys are not copied")
+
+    # -- ALTER TABLE ... ADD CONSTRAINT -------------------------------------------------
+    def _alter_table(self, alter: exp.Alter, statement: _Statement) -> None:
+        name, quoted, _ = _table_name(alter.this)
+        draft = self.drafts.get(fold(name, quoted))
+        actions = alter.args.get("actions") or []
+        if draft is None or not all(isinstance(a, exp.AddConstraint) for a in actions):
+            self._skip(statement, "ALTER TABLE")
+            return
+        for action in actions:
+            for item in action.expressions:
+                self._table_constraint(draft, item, statement.line)
+
+    def _finish_references(self) -> None:
+        """Point each foreign key at its parent's declared spelling (unquoted names are
+        case-insensitive), so `REFERENCES Orders(O_ID)` finds `orders.o_id`."""
+        by_lower = {d.table.name.lower(): d.table for d in self.drafts.values()}
+        for draft in self.drafts.values():
+            for fk in draft.table.foreign_keys:
+                parent = next((d.table for d in self.drafts.values() if d.table.name == fk.ref_table),
+                              None) or by_lower.get(fk.ref_table.lower())
+                if parent is None:
+                    continue
+                fk.ref_table = parent.name
+                spelled = {c.name.lower(): c.name for c in parent.columns}
+                fk.ref_columns = [c if parent.column(c) else spelled.get(c.lower(), c)
+                                  for c in fk.ref_columns]
+
+
+def _table_name(table: exp.Expr) -> tuple[str, bool, str]:
+    ident = table.this if isinstance(table, exp.Table) else table
+    name = ident.name
+    quoted = bool(getattr(ident, "args", {}).get("quoted"))
+    parts = [p.sql() for p in (table.args.get("catalog"), table.args.get("db")) if p is not None] \
+        if isinstance(table, exp.Table) else []
+    qualified = ".".join([*parts, ident.sql()]) if parts else name
+    return name, quoted, qualified
+
+
+def _describe(expression: exp.Expr) -> str:
+    kind = expression.args.get("kind") if isinstance(expression, exp.Create | exp.Comment) else None
+    base = type(expression).__name__.upper()
+    return f"{base} {str(kind).upper()}" if kind else base
+
+
+def _line_of(node: exp.Expr | None) -> int | None:
+    return node.meta.get("line") if node is not None and hasattr(node, "meta") else None
+
+
+def _col_of(node: exp.Expr | None) -> int | None:
+    if node is None or not node.meta.get("line"):
+        return None
+    # sqlglot records the column where the token ends; report where it starts.
+    return max(1, node.meta["col"] - len(node.name) + 1 - (2 if node.args.get("quoted") else 0))
+
+
+def _start_col(token: Token) -> int:
+    return max(1, token.col - len(token.text) + 1)

@@ -1,0 +1,126 @@
+"""Map a sqlglot DataType (as parsed from a dialect's DDL) to the experiment schema's type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlglot import exp
+
+from dwsim.schema.types import MAX_VARCHAR_LENGTH, DataType
+
+D = exp.DType
+
+# Unbounded text types: Redshift's TEXT is VARCHAR(256); Snowflake's STRING is 16 MB, which we
+# leave unbounded (generated strings stay short).
+_REDSHIFT_TEXT_LENGTH = 256
+
+_SIMPLE: dict[Any, DataType] = {
+    D.TINYINT: DataType.SMALLINT,
+    D.UTINYINT: DataType.SMALLINT,
+    D.SMALLINT: DataType.SMALLINT,
+    D.USMALLINT: DataType.INT,
+    D.INT: DataType.INT,
+    D.MEDIUMINT: DataType.INT,
+    D.UINT: DataType.BIGINT,
+    D.BIGINT: DataType.BIGINT,
+    D.BOOLEAN: DataType.BOOLEAN,
+    D.DATE: DataType.DATE,
+    D.DATE32: DataType.DATE,
+    D.TIME: DataType.TIME,
+    D.TIMESTAMP: DataType.TIMESTAMP,
+    D.DATETIME: DataType.TIMESTAMP,
+    D.DATETIME2: DataType.TIMESTAMP,
+    D.TIMESTAMPNTZ: DataType.TIMESTAMP,
+    D.TIMESTAMP_S: DataType.TIMESTAMP,
+    D.TIMESTAMP_MS: DataType.TIMESTAMP,
+    D.TIMESTAMP_NS: DataType.TIMESTAMP,
+    D.TIMESTAMPTZ: DataType.TIMESTAMPTZ,
+    D.TIMESTAMPLTZ: DataType.TIMESTAMPTZ,
+    D.DOUBLE: DataType.DOUBLE,
+}
+_SERIAL = {D.SMALLSERIAL: DataType.SMALLINT, D.SERIAL: DataType.INT, D.BIGSERIAL: DataType.BIGINT}
+_DECIMALS = {D.DECIMAL, D.BIGDECIMAL, D.MONEY, D.SMALLMONEY}
+_STRINGS = {D.VARCHAR, D.NVARCHAR, D.TEXT, D.NAME, D.CHAR, D.NCHAR, D.BPCHAR}
+_BINARIES = {D.BINARY, D.VARBINARY, D.BLOB, D.LONGBLOB, D.MEDIUMBLOB, D.TINYBLOB}
+_SEMI_STRUCTURED = {D.VARIANT, D.OBJECT, D.ARRAY, D.SUPER, D.JSON, D.JSONB, D.STRUCT, D.MAP}
+_SPATIAL = {D.GEOMETRY, D.GEOGRAPHY}
+
+
+class UnsupportedType(ValueError):
+    pass
+
+
+@dataclass
+class Mapped:
+    fields: dict[str, Any] = field(default_factory=dict)
+    warning: tuple[str, str] | None = None
+
+
+def _params(kind: exp.DataType) -> list[str]:
+    return [p.this.name if isinstance(p, exp.DataTypeParam) else p.name for p in kind.expressions]
+
+
+def _int(text: str, what: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise UnsupportedType(f"{what} '{text}' is not a whole number") from None
+
+
+def map_type(kind: exp.DataType, source: str, dialect: str) -> Mapped:
+    t = kind.this
+    params = _params(kind)
+    upper = source.upper()
+    if t in _SERIAL:
+        return Mapped({"data_type": _SERIAL[t], "identity": True})
+    if t in _SIMPLE:
+        mapped = Mapped({"data_type": _SIMPLE[t]})
+        if t == D.TIME and ("TZ" in upper.replace(" ", "") or "WITH TIME ZONE" in upper):
+            mapped.warning = ("time_zone_dropped", "TIME WITH TIME ZONE is generated as TIME "
+                              "(times of day without an offset)")
+        return mapped
+    if t == D.TIMETZ:
+        return Mapped({"data_type": DataType.TIME}, ("time_zone_dropped",
+                      "TIMETZ is generated as TIME (times of day without an offset)"))
+    if t == D.FLOAT:
+        # REAL / FLOAT4 are 4-byte; FLOAT in Redshift, Snowflake and PostgreSQL means 8 bytes.
+        four = upper.startswith(("REAL", "FLOAT4")) or (params and _int(params[0], "precision") <= 24)
+        return Mapped({"data_type": DataType.REAL if four else DataType.DOUBLE})
+    if t in _DECIMALS:
+        out: dict[str, Any] = {"data_type": DataType.DECIMAL}
+        if params:
+            out["precision"] = _int(params[0], "precision")
+            out["scale"] = _int(params[1], "scale") if len(params) > 1 else 0
+        elif dialect == "snowflake":
+            out["precision"], out["scale"] = 38, 0
+        return Mapped(out)
+    if t in _STRINGS:
+        is_char = t in (D.CHAR, D.NCHAR, D.BPCHAR)
+        out = {"data_type": DataType.CHAR if is_char else DataType.VARCHAR}
+        if params:
+            size = params[0].upper()
+            out["varchar_length"] = MAX_VARCHAR_LENGTH if size == "MAX" else _int(size, "length")
+        elif t == D.BPCHAR and dialect == "redshift":
+            out["varchar_length"] = _REDSHIFT_TEXT_LENGTH
+        elif t == D.TEXT and dialect == "redshift":
+            out["varchar_length"] = _REDSHIFT_TEXT_LENGTH
+        return Mapped(out)
+    if t in _BINARIES:
+        out = {"data_type": DataType.BINARY}
+        if params and params[0].upper() != "MAX":
+            out["varchar_length"] = _int(params[0], "length")
+        return Mapped(out)
+    if t == D.UUID:
+        return Mapped({"data_type": DataType.CHAR, "varchar_length": 36, "faker_rule": "uuid4"},
+                      ("uuid_as_text", "UUID is generated as 36-character text"))
+    if t in _SEMI_STRUCTURED:
+        return Mapped({"data_type": DataType.JSON}, (
+            "semi_structured", f"{source} is semi-structured: dw-sim generates small JSON "
+            "objects as text; load it with JSON_PARSE (Redshift) or PARSE_JSON (Snowflake)"))
+    if t in _SPATIAL:
+        return Mapped({"data_type": DataType.VARCHAR, "varchar_length": 64, "faker_rule": "wkt_point"},
+                      ("spatial_as_text", f"{source} is generated as WKT point text "
+                       "('POINT(lon lat)'); load it with ST_GeomFromText / TO_GEOGRAPHY"))
+    raise UnsupportedType(f"data type {source} is not supported; use a numeric, text, date/time, "
+                          "boolean, binary or semi-structured type")

@@ -1,0 +1,69 @@
+"""Experiment use cases, shared by the CLI, the API handlers and `dw-sim serve`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dwsim.ddl.importer import import_ddl
+from dwsim.errors import InputTooLarge, InvalidInput
+from dwsim.schema.model import Experiment
+from dwsim.schema.validate import prepare
+from dwsim.store.base import ExperimentSummary, MetadataStore, StoredExperiment
+
+SCHEMA_SIZE_LIMIT = 5 * 1024 * 1024  # bytes of JSON schema
+
+
+def parse_schema_json(text: str | bytes, source: str = "the schema") -> Any:
+    """JSON text to data, with the line and column of a syntax error."""
+    if len(text) > SCHEMA_SIZE_LIMIT:
+        raise InputTooLarge(f"{source} is {len(text):,} bytes; the limit is {SCHEMA_SIZE_LIMIT:,}")
+    try:
+        return json.loads(text)
+    except UnicodeDecodeError:
+        raise InvalidInput(f"{source} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                           f"column {exc.colno}", {"line": exc.lineno, "column": exc.colno}) from None
+
+
+def create_experiment(store: MetadataStore, raw: Any) -> StoredExperiment:
+    """Validate a JSON schema (already parsed) and store it."""
+    return store.create_experiment(prepare(raw))
+
+
+def interpret_sql(sql: str | bytes, name: str, dialect: str,
+                  target_rows: int | dict[str, int] | None = None,
+                  description: str | None = None) -> Experiment:
+    """DDL to a validated experiment, without storing it (the dry run). `target_rows` is one
+    count for every table, or a mapping whose "*" entry (if any) is the default."""
+    if isinstance(target_rows, dict):
+        rows = dict(target_rows)
+        default = rows.pop("*", None)
+        return import_ddl(sql, name, dialect, default, description, table_rows=rows)
+    return import_ddl(sql, name, dialect, target_rows, description)
+
+
+def with_table_rows(experiment: Experiment, rows: dict[str, int]) -> Experiment:
+    """A copy with per-table row targets, validated again (domains depend on row counts)."""
+    unknown = sorted(set(rows) - {t.name for t in experiment.tables})
+    if unknown:
+        raise InvalidInput(f"unknown table(s) in rows: {', '.join(unknown)}; the experiment has "
+                           f"{', '.join(t.name for t in experiment.tables)}")
+    for table, count in rows.items():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise InvalidInput(f"rows for table '{table}' must be a whole number ≥ 0, not {count!r}")
+    data = experiment.model_dump()
+    for table in data["tables"]:
+        table["target_rows"] = rows.get(table["name"], table["target_rows"])
+    return prepare(data)
+
+
+def import_sql(store: MetadataStore, sql: str | bytes, name: str, dialect: str,
+               target_rows: int | dict[str, int] | None = None,
+               description: str | None = None) -> StoredExperiment:
+    return store.create_experiment(interpret_sql(sql, name, dialect, target_rows, description))
+
+
+def list_experiments(store: MetadataStore) -> list[ExperimentSummary]:
+    return store.list_experiments()

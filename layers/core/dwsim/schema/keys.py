@@ -1,0 +1,144 @@
+"""Keys of a table and how each is enforced.
+
+A key (primary, unique, single or composite) is split into groups: a foreign key whose columns
+all lie in the key is one group whose domain is the parent's row count; every other key column
+is a group of its own whose domain is its value domain. The engine decomposes the row index in
+mixed radix over the groups' domains, so the key is unique whenever the product of the domains
+reaches the row target. Validation and `show` use the same plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+from typing import TYPE_CHECKING
+
+from dwsim.schema.domains import UNBOUNDED, domain_size, integer_range, is_integral
+from dwsim.schema.types import STRING_TYPES, DataType
+
+if TYPE_CHECKING:
+    from dwsim.schema.model import Experiment, ForeignKey, Table
+
+
+@dataclass(frozen=True)
+class KeyGroup:
+    columns: tuple[str, ...]
+    domain: int
+    foreign_key: ForeignKey | None = None
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str  # "primary" | "unique"
+    columns: tuple[str, ...]
+    groups: tuple[KeyGroup, ...]
+
+    @property
+    def domain(self) -> int:
+        return min(prod(g.domain for g in self.groups), UNBOUNDED)
+
+
+def declared_keys(table: Table) -> list[tuple[str, tuple[str, ...]]]:
+    """Primary key, table-level unique keys and unique columns, without repeats."""
+    keys: list[tuple[str, tuple[str, ...]]] = []
+    seen: set[frozenset[str]] = set()
+
+    def add(kind: str, columns: list[str] | tuple[str, ...]) -> None:
+        if columns and frozenset(columns) not in seen:
+            seen.add(frozenset(columns))
+            keys.append((kind, tuple(columns)))
+
+    add("primary", table.primary_key)
+    for columns in table.unique:
+        add("unique", columns)
+    for column in table.columns:
+        if column.is_unique or column.identity:
+            add("unique", (column.name,))
+    return keys
+
+
+def plan_key(experiment: Experiment, table: Table, kind: str, columns: tuple[str, ...]) -> Key:
+    groups: list[KeyGroup] = []
+    remaining = list(columns)
+    for fk in table.foreign_keys:
+        if fk.columns and set(fk.columns) <= set(remaining):
+            parent = experiment.table(fk.ref_table)
+            domain = parent.target_rows if parent else 0
+            groups.append(KeyGroup(tuple(fk.columns), domain, fk))
+            remaining = [c for c in remaining if c not in fk.columns]
+    by_name = table.column_map()
+    for name in remaining:
+        column = by_name.get(name)
+        groups.append(KeyGroup((name,), domain_size(column) if column else 0))
+    return Key(kind, columns, tuple(groups))
+
+
+def implied_by(table: Table, columns: tuple[str, ...]) -> str | None:
+    """A composite key holding a column that is unique on its own is unique already."""
+    if len(columns) < 2:
+        return None
+    singles = {cols[0] for _, cols in declared_keys(table) if len(cols) == 1}
+    return next((c for c in columns if c in singles), None)
+
+
+def table_keys(experiment: Experiment, table: Table) -> list[Key]:
+    return [plan_key(experiment, table, kind, cols) for kind, cols in declared_keys(table)]
+
+
+def _group_method(table: Table, group: KeyGroup) -> str:
+    if group.foreign_key is not None:
+        return f"a distinct row of {group.foreign_key.ref_table} ({group.domain:,} rows)"
+    column = table.column(group.columns[0])
+    if column is None:
+        return "unknown column"
+    if column.identity or (is_integral(column) and column.max_value is None and not column.values):
+        start = integer_range(column, unique=True).lo
+        step = column.identity_step
+        return f"sequence {start}, {start + step}, {start + 2 * step}, ..."
+    if column.values:
+        return f"one of its {group.domain:,} listed values"
+    if column.data_type in STRING_TYPES:
+        return f"a unique base-36 part derived from the row index (domain {_size(group.domain)})"
+    if column.data_type is DataType.BOOLEAN:
+        return "true or false"
+    return f"a keyed permutation of its range (domain {_size(group.domain)})"
+
+
+def _size(n: int) -> str:
+    return "unbounded" if n >= UNBOUNDED else f"{n:,}"
+
+
+def describe_keys(experiment: Experiment, table: Table) -> list[dict]:
+    """How each key of `table` will be enforced, for people reading `show`."""
+    out: list[dict] = []
+    for key in table_keys(experiment, table):
+        implied = implied_by(table, key.columns)
+        if implied:
+            how = f"implied: column {implied} is unique on its own"
+        elif len(key.groups) == 1:
+            how = _group_method(table, key.groups[0])
+        else:
+            parts = " × ".join(
+                f"{'(' + ', '.join(g.columns) + ')' if len(g.columns) > 1 else g.columns[0]}: "
+                f"{_size(g.domain)}" for g in key.groups
+            )
+            how = (f"composite: the row index is decomposed in mixed radix over ({parts}); "
+                   f"each part maps to " +
+                   "; ".join(f"{', '.join(g.columns)} → {_group_method(table, g)}"
+                             for g in key.groups))
+        out.append({"kind": key.kind, "columns": list(key.columns), "domain": _size(key.domain),
+                    "enforcement": how})
+    keyed = [g.foreign_key for key in table_keys(experiment, table) for g in key.groups]
+    for fk in table.foreign_keys:
+        parent = experiment.table(fk.ref_table)
+        rows = f"{parent.target_rows:,}" if parent else "?"
+        if any(fk is k for k in keyed):
+            pick = f"the row of {fk.ref_table} ({rows} rows) that its key's decomposition selects"
+        else:
+            how = "a Zipf-skewed" if fk.distribution == "zipf" else "a uniformly drawn"
+            pick = f"{how} row of {fk.ref_table} ({rows} rows)"
+        out.append({"kind": "foreign", "columns": list(fk.columns), "ref_table": fk.ref_table,
+                    "ref_columns": list(fk.ref_columns),
+                    "enforcement": f"each row takes the key of {pick}, computed from the "
+                                   "parent's key function; every value exists in the parent"})
+    return out

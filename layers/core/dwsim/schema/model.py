@@ -1,0 +1,155 @@
+"""Pydantic models of the canonical experiment schema.
+
+The original project's format ({name, description, tables: [{name, target_rows, columns:
+[{name, data_type, faker_rule, is_unique, required, min_value, max_value, varchar_length,
+date_start, date_end}]}]}) is accepted unchanged; everything else is an optional extension.
+Structural checks live here; rules that need the whole schema live in validate.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from dwsim.schema.types import DataType, parse_data_type
+
+Dialect = Literal["redshift", "snowflake", "postgres"]
+Distribution = Literal["uniform", "normal", "zipf"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class ImportWarning(_Model):
+    """Something the importer could not honour exactly, and what dw-sim does instead."""
+
+    table: str | None = None
+    column: str | None = None
+    code: str
+    message: str
+
+
+class Column(_Model):
+    name: str = Field(min_length=1, max_length=127)
+    data_type: DataType
+    source_type: str | None = None
+    quoted: bool = False
+    faker_rule: str | None = None
+    rule_inferred: bool = False
+    is_unique: bool = False
+    required: bool = False
+    min_value: int | float | Decimal | None = None
+    max_value: int | float | Decimal | None = None
+    varchar_length: int | None = None
+    precision: int | None = None
+    scale: int | None = None
+    date_start: dt.datetime | dt.date | None = None
+    date_end: dt.datetime | dt.date | None = None
+    default: str | None = None
+    identity: bool = False
+    identity_step: int = 1
+    # Generation hints.
+    null_ratio: float | None = Field(default=None, ge=0.0, le=1.0)
+    distribution: Distribution | None = None
+    values: list[Any] | None = None
+    weights: list[float] | None = None
+    pool_size: int | None = Field(default=None, ge=1, le=1_000_000)
+    comment: str | None = None
+
+    @field_validator("data_type", mode="before")
+    @classmethod
+    def _canonical_type(cls, value: Any) -> DataType:
+        return parse_data_type(value)
+
+    @field_validator("min_value", "max_value", mode="before")
+    @classmethod
+    def _number_text(cls, value: Any) -> Any:
+        # Decimal bounds may arrive as strings to keep exact digits.
+        if isinstance(value, str):
+            try:
+                number = Decimal(value.strip())
+            except ArithmeticError as exc:
+                raise ValueError(f"'{value}' is not a number") from exc
+            return int(number) if number == number.to_integral_value() else number
+        return value
+
+    @property
+    def nullable(self) -> bool:
+        return not self.required
+
+
+class ForeignKey(_Model):
+    columns: list[str] = Field(min_length=1)
+    ref_table: str
+    ref_columns: list[str] = Field(default_factory=list)  # empty: the parent's primary key
+    name: str | None = None
+    distribution: Literal["uniform", "zipf"] = "uniform"
+    skew: float = Field(default=1.2, gt=1.0, le=5.0)  # zipf exponent
+
+
+class Table(_Model):
+    name: str = Field(min_length=1, max_length=127)
+    description: str | None = None
+    qualified_name: str | None = None
+    quoted: bool = False
+    target_rows: int = Field(ge=0, le=10_000_000_000)
+    columns: list[Column] = Field(min_length=1)
+    primary_key: list[str] = Field(default_factory=list)
+    unique: list[list[str]] = Field(default_factory=list)
+    foreign_keys: list[ForeignKey] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_derived(cls, data: Any) -> Any:
+        # `keys` is printed by `show` for people; accept it back unchanged and ignore it.
+        if isinstance(data, dict) and "keys" in data:
+            data = {k: v for k, v in data.items() if k != "keys"}
+        return data
+
+    def column(self, name: str) -> Column | None:
+        return self.column_map().get(name)
+
+    def column_map(self) -> dict[str, Column]:
+        return {c.name: c for c in self.columns}
+
+
+class Experiment(_Model):
+    name: str = Field(min_length=1, max_length=64)
+    description: str | None = None
+    dialect: Dialect | None = None
+    tables: list[Table] = Field(min_length=1)
+    warnings: list[ImportWarning] = Field(default_factory=list)
+
+    def table(self, name: str) -> Table | None:
+        return next((t for t in self.tables if t.name == name), None)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(t.target_rows for t in self.tables)
+
+    def to_json(self) -> dict[str, Any]:
+        """The canonical JSON form (what `show --json` prints and `create` accepts)."""
+        from dwsim.schema.keys import describe_keys
+
+        body = self.model_dump(mode="json", exclude_none=True)
+        for table, out in zip(self.tables, body["tables"], strict=True):
+            _drop_defaults(out, _QUIET_DEFAULTS)
+            for column in out["columns"]:
+                _drop_defaults(column, _QUIET_DEFAULTS)
+            out["keys"] = describe_keys(self, table)
+        return body
+
+
+# Extension fields left out of the canonical JSON when they hold their default, for
+# readability; the original format's fields (is_unique, required, ...) are always shown.
+_QUIET_DEFAULTS = {"quoted": False, "rule_inferred": False, "identity": False, "identity_step": 1}
+
+
+def _drop_defaults(body: dict[str, Any], defaults: dict[str, Any]) -> None:
+    for key, default in defaults.items():
+        if body.get(key, default) == default:
+            body.pop(key, None)

@@ -1,0 +1,60 @@
+"""The metadata store interface. Both adapters pass the same contract tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from dwsim.schema.model import Experiment
+
+
+@dataclass(frozen=True)
+class StoredExperiment:
+    experiment: Experiment
+    created_at: str
+
+
+@dataclass(frozen=True)
+class ExperimentSummary:
+    name: str
+    description: str | None
+    dialect: str | None
+    tables: int
+    total_rows: int
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, "dialect": self.dialect,
+                "tables": self.tables, "total_rows": self.total_rows,
+                "created_at": self.created_at}
+
+    @classmethod
+    def of(cls, experiment: Experiment, created_at: str) -> ExperimentSummary:
+        return cls(experiment.name, experiment.description, experiment.dialect,
+                   len(experiment.tables), experiment.total_rows, created_at)
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class MetadataStore(ABC):
+    """Experiments (and, from the engine on, their runs and the one-active-run claim)."""
+
+    @abstractmethod
+    def create_experiment(self, experiment: Experiment) -> StoredExperiment:
+        """Store a new experiment; AlreadyExists if the name is taken (nothing overwritten)."""
+
+    @abstractmethod
+    def get_experiment(self, name: str) -> StoredExperiment:
+        """NotFound if there is no such experiment."""
+
+    @abstractmethod
+    def list_experiments(self) -> list[ExperimentSummary]:
+        """All experiments, by name."""
+
+    @abstractmethod
+    def delete_experiment(self, name: str) -> None:
+        """Remove the experiment and everything stored under it; NotFound if absent."""

@@ -1,0 +1,41 @@
+"""Shared fixtures: the two metadata stores (SQLite on disk, DynamoDB under moto)."""
+
+from __future__ import annotations
+
+import os
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from dwsim.store.dynamodb import DynamoDBStore
+from dwsim.store.sqlite import SQLiteStore
+from tests.support.template import create_metadata_table
+
+os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    return SQLiteStore(tmp_path / "dwsim.db")
+
+
+@pytest.fixture
+def dynamodb_store(aws):
+    client = boto3.client("dynamodb")
+    create_metadata_table(client, "dwsim-test")
+    return DynamoDBStore("dwsim-test", boto3.resource("dynamodb"))
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def store(request):
+    """Each contract test runs once per adapter."""
+    return request.getfixturevalue(f"{request.param}_store")

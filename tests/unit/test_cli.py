@@ -1,0 +1,116 @@
+"""The dw-sim CLI, run in-process against a temporary embedded store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dwsim.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TPCH = str(ROOT / "examples" / "tpch_redshift.sql")
+
+
+@pytest.fixture
+def cli(tmp_path, capsys):
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(["--home", str(tmp_path / "home"), *argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run
+
+
+def test_import_sql_dry_run_json_shows_tpch(cli):
+    code, out, err = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                         "--dry-run", "--json")
+    assert code == 0, err
+    body = json.loads(out)
+    assert len(body["tables"]) == 8
+    tables = {t["name"]: t for t in body["tables"]}
+    assert tables["lineitem"]["primary_key"] == ["l_orderkey", "l_linenumber"]
+    assert tables["partsupp"]["primary_key"] == ["ps_partkey", "ps_suppkey"]
+    assert sum(len(t["foreign_keys"]) for t in body["tables"]) == 8
+    column = tables["orders"]["columns"][0]
+    assert {"name", "data_type", "source_type", "required", "is_unique"} <= set(column)
+    assert [w["code"] for w in body["warnings"]] == ["statement_skipped"] * 3
+    # dry run stores nothing
+    code, out, _ = cli("experiment", "list", "--json")
+    assert json.loads(out) == {"experiments": []}
+
+
+def test_import_create_list_show_delete(cli, tmp_path):
+    code, _, err = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                       "--rows", "500", "--rows", "region=5", "--rows", "nation=25")
+    assert code == 0, err
+    code, out, _ = cli("--json", "experiment", "list")  # --json before the command works too
+    listed = json.loads(out)["experiments"]
+    assert [(e["name"], e["tables"], e["total_rows"]) for e in listed] == [("tpch", 8, 500 * 6 + 30)]
+    code, out, _ = cli("experiment", "show", "tpch", "--json")
+    shown = json.loads(out)
+    assert {t["name"]: t["target_rows"] for t in shown["tables"]}["region"] == 5
+    code, out, _ = cli("experiment", "show", "tpch")
+    assert "Table lineitem: 500 rows" in out and "composite" in out
+    code, out, _ = cli("experiment", "create", str(ROOT / "examples" / "ecommerce.json"))
+    assert code == 0 and "Created experiment 'ecommerce'" in out
+    code, out, _ = cli("experiment", "delete", "tpch")
+    assert code == 0
+    code, out, _ = cli("experiment", "list", "--json")
+    assert [e["name"] for e in json.loads(out)["experiments"]] == ["ecommerce"]
+
+
+def test_errors_are_one_line_with_non_zero_exit_and_store_nothing(cli, tmp_path):
+    bad = tmp_path / "bad.sql"
+    bad.write_text("CREATE TABLE t (\n  a INT,\n  b VARCHAR(10\n);")
+    code, out, err = cli("experiment", "import-sql", str(bad), "--name", "x", "--dialect", "redshift")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and err.startswith("error: line 4")
+    assert "Traceback" not in err
+
+    schema = tmp_path / "s.json"
+    schema.write_text('{"name": "x", "tables": [')
+    code, _, err = cli("experiment", "create", str(schema))
+    assert code == 1 and "not valid JSON" in err and "line 1" in err
+
+    schema.write_text(json.dumps({"name": "x", "tables": [{"name": "t", "target_rows": 100, "columns": [
+        {"name": "flag", "data_type": "BOOLEAN", "is_unique": True},
+        {"name": "n", "data_type": "INT", "min_value": 5, "max_value": 1}]}]}))
+    code, _, err = cli("experiment", "create", str(schema))
+    assert code == 1 and err.count("\n") == 1
+    assert "table 't', column 'flag'" in err and "table 't', column 'n'" in err
+
+    code, _, err = cli("experiment", "create", str(tmp_path / "missing.json"))
+    assert code == 1 and "does not exist" in err
+
+    code, _, err = cli("experiment", "show", "ghost", "--json")
+    assert code == 1 and json.loads(err)["error"]["code"] == "not_found"
+
+    code, _, err = cli("experiment", "import-sql", TPCH, "--name", "x", "--dialect", "redshift",
+                       "--rows", "lots")
+    assert code == 1 and "'lots' is not a whole number" in err
+
+    code, out, _ = cli("experiment", "list", "--json")
+    assert json.loads(out) == {"experiments": []}
+
+
+def test_duplicate_create_is_refused(cli):
+    args = ("experiment", "create", str(ROOT / "examples" / "ecommerce.json"))
+    assert cli(*args)[0] == 0
+    code, _, err = cli(*args)
+    assert code == 1 and "already exists" in err
+
+
+def test_usage_errors_exit_2(cli):
+    with pytest.raises(SystemExit) as info:
+        cli("experiment", "import-sql", TPCH, "--name", "x", "--dialect", "oracle")
+    assert info.value.code == 2
+
+
+def test_stdin_input(cli, monkeypatch):
+    import io
+    import sys
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"CREATE TABLE t (id INT PRIMARY KEY)")))
+    code, out, err = cli("experiment", "import-sql", "-", "--name", "piped", "--dialect", "postgres", "--json")
+    assert code == 0, err
+    assert json.loads(out)["tables"][0]["primary_key"] == ["id"]
