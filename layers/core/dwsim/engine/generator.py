@@ -1,0 +1,195 @@
+"""Generate any rows of any table: `generate_rows(experiment, seed, table, start, count)`.
+
+Each column has a role:
+- key: it belongs to an enforced key (primary, unique, composite). The row index is split in
+  mixed radix over the key's groups (`radix = min(domain, rows)`, first group fastest); group
+  k > 1 adds a hash of the lower digits modulo its radix, which keeps the tuple a bijection
+  while varying combinations. Each digit then maps to a value through the column's keyed
+  bijection (a sequence for integral keys, else a Feistel permutation of the value space), or,
+  for a foreign-key group, to a distinct parent row.
+- foreign: it belongs to a foreign key outside any key: a parent row is drawn (uniform or
+  Zipf) and the parent's key values for that row are computed, never read.
+- plain: independent values from the column's random stream.
+The parent's values come from the same functions, so every child value exists in its parent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dwsim.engine.arrow_types import arrow_schema, arrow_type
+from dwsim.engine.hashing import U64, Permutation, below, derive_key, stream, unit
+from dwsim.engine.values import ColumnValues, with_nulls
+from dwsim.schema.keys import Key, KeyGroup, implied_by, table_keys
+from dwsim.schema.model import Experiment, ForeignKey, Table
+
+MAX_KEY_DEPTH = 32  # foreign keys inside keys may chain through parents, never in a cycle
+
+
+@dataclass(frozen=True)
+class _KeyRole:
+    key: Key
+    group: int
+    position: int  # the column's position inside its group
+
+
+@dataclass(frozen=True)
+class _ForeignRole:
+    fk: ForeignKey
+    position: int
+
+
+class Generator:
+    """All tables of one experiment at one seed; table generators are made on demand."""
+
+    def __init__(self, experiment: Experiment, seed: int):
+        self.experiment = experiment
+        self.seed = int(seed)
+        self._tables: dict[str, TableGenerator] = {}
+
+    def table(self, name: str) -> TableGenerator:
+        if name not in self._tables:
+            table = self.experiment.table(name)
+            if table is None:
+                raise KeyError(name)
+            self._tables[name] = TableGenerator(self, table)
+        return self._tables[name]
+
+
+class TableGenerator:
+    def __init__(self, generator: Generator, table: Table):
+        self.generator = generator
+        self.table = table
+        self.rows = table.target_rows
+        self.values = {c.name: ColumnValues(c, table.name, generator.seed) for c in table.columns}
+
+    @cached_property
+    def roles(self) -> dict[str, _KeyRole | _ForeignRole | None]:
+        roles: dict[str, _KeyRole | _ForeignRole | None] = {c.name: None for c in self.table.columns}
+        keys = [k for k in table_keys(self.generator.experiment, self.table)
+                if not implied_by(self.table, k.columns)]
+        # Single-column keys first: a column unique on its own is enforced on its own.
+        for key in sorted(keys, key=lambda k: len(k.columns) > 1):
+            for g, group in enumerate(key.groups):
+                for position, name in enumerate(group.columns):
+                    if roles[name] is None:
+                        roles[name] = _KeyRole(key, g, position)
+        for fk in self.table.foreign_keys:
+            for position, name in enumerate(fk.columns):
+                if roles[name] is None:
+                    roles[name] = _ForeignRole(fk, position)
+        return roles
+
+    # -- public -----------------------------------------------------------------------------
+    def generate(self, start: int, count: int) -> pa.Table:
+        """Rows [start, start + count) as an Arrow table in the schema's column order."""
+        if start < 0 or count < 0 or start + count > self.rows:
+            raise ValueError(f"rows {start}..{start + count} are outside table "
+                             f"'{self.table.name}' ({self.rows} rows)")
+        idx = np.arange(start, start + count, dtype=np.uint64)
+        columns = self.columns_at([c.name for c in self.table.columns], idx, depth=0)
+        return pa.Table.from_arrays([columns[c.name] for c in self.table.columns],
+                                    schema=arrow_schema(self.table))
+
+    def columns_at(self, names: list[str], idx: np.ndarray, depth: int) -> dict[str, pa.Array]:
+        """Values of `names` at row indices `idx` (any rows, in any order)."""
+        if depth > MAX_KEY_DEPTH:
+            raise RecursionError(f"foreign keys inside keys form a cycle through '{self.table.name}'")
+        out: dict[str, pa.Array] = {}
+        digits_cache: dict[int, list[np.ndarray]] = {}
+        for name in names:
+            role = self.roles[name]
+            column = self.table.column(name)
+            if isinstance(role, _KeyRole):
+                key_id = id(role.key)
+                if key_id not in digits_cache:
+                    digits_cache[key_id] = self._digits(role.key, idx)
+                array = self._key_value(role, name, digits_cache[key_id][role.group], idx, depth)
+            elif isinstance(role, _ForeignRole):
+                array = self._foreign_value(role, idx, depth)
+            else:
+                array = self.values[name].random(idx)
+            if column.null_ratio and not column.required:
+                null_bits = stream(derive_key(self.generator.seed, self.table.name, name, "null"), idx)
+                array = with_nulls(array, unit(null_bits) < column.null_ratio)
+            out[name] = array
+        return out
+
+    # -- keys -------------------------------------------------------------------------------
+    def _radix(self, group: KeyGroup) -> int:
+        return max(1, min(group.domain, self.rows))
+
+    def _digits(self, key: Key, idx: np.ndarray) -> list[np.ndarray]:
+        """Mixed-radix digits of the row index, one per group, each in [0, radix)."""
+        digits: list[np.ndarray] = []
+        rest = idx.astype(U64, copy=True)
+        lower_product = 1
+        for g, group in enumerate(key.groups):
+            radix = self._radix(group)
+            digit = rest % U64(radix)
+            rest //= U64(radix)
+            if g > 0 and radix > 1 and not self._is_sequence(group):
+                lower = idx if lower_product >= self.rows else idx % U64(lower_product)
+                offset = below(stream(self._key_id(key, g, "offset"), lower), radix)
+                digit = (digit + offset) % U64(radix)
+            digits.append(digit)
+            lower_product *= radix
+        return digits
+
+    def _key_id(self, key: Key, group: int, purpose: str) -> np.uint64:
+        return derive_key(self.generator.seed, self.table.name, key.columns, group, purpose)
+
+    def _is_sequence(self, group: KeyGroup) -> bool:
+        return group.foreign_key is None and self.values[group.columns[0]].is_sequence
+
+    def _key_value(self, role: _KeyRole, name: str, digit: np.ndarray, idx: np.ndarray,
+                   depth: int) -> pa.Array:
+        group = role.key.groups[role.group]
+        radix = self._radix(group)
+        if group.foreign_key is not None:
+            parent = self.generator.table(group.foreign_key.ref_table)
+            rows = Permutation(parent.rows, self._key_id(role.key, role.group, "parent"))(digit)
+            return self._parent_values(group.foreign_key, role.position, parent, rows, depth)
+        values = self.values[name]
+        if values.is_sequence:
+            return values.sequence(digit)
+        space = values.value_space(radix)
+        vidx = Permutation(space, self._key_id(role.key, role.group, "value"))(digit)
+        return values.keyed(vidx, radix)
+
+    # -- foreign keys -----------------------------------------------------------------------
+    def _foreign_value(self, role: _ForeignRole, idx: np.ndarray, depth: int) -> pa.Array:
+        fk = role.fk
+        parent = self.generator.table(fk.ref_table)
+        if parent.rows == 0:
+            return pa.nulls(len(idx), arrow_type(self.table.column(fk.columns[role.position])))
+        bits = stream(derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "parent"), idx)
+        rows = self._parent_rows(fk, bits, parent.rows)
+        return self._parent_values(fk, role.position, parent, rows, depth)
+
+    def _parent_rows(self, fk: ForeignKey, bits: np.ndarray, parent_rows: int) -> np.ndarray:
+        if fk.distribution == "zipf" and parent_rows > 1:
+            # Bounded power law by inverse CDF: rank r has weight ∝ r**-skew; popular parents
+            # are then scattered over the table by a permutation.
+            s, n, u = fk.skew, float(parent_rows), unit(bits)
+            ranks = ((n ** (1 - s) - 1) * u + 1) ** (1 / (1 - s))
+            rank = np.clip(np.floor(ranks) - 1, 0, parent_rows - 1).astype(U64)
+            key = derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "popular")
+            return Permutation(parent_rows, key)(rank)
+        return below(bits, parent_rows)
+
+    def _parent_values(self, fk: ForeignKey, position: int, parent: TableGenerator,
+                       rows: np.ndarray, depth: int) -> pa.Array:
+        ref = fk.ref_columns[position]
+        array = parent.columns_at([ref], rows, depth + 1)[ref]
+        target = arrow_type(self.table.column(fk.columns[position]))
+        return array if array.type == target else pc.cast(array, target, safe=False)
+
+
+def generate_rows(experiment: Experiment, seed: int, table: str, start: int, count: int) -> pa.Table:
+    return Generator(experiment, seed).table(table).generate(start, count)

@@ -1,0 +1,78 @@
+"""Seeded vocabularies: Faker fills a pool of values once per (seed, table, column); rows
+sample the pool by index. Faker never runs per row."""
+
+from __future__ import annotations
+
+import functools
+import json
+import random
+
+import pyarrow as pa
+
+DEFAULT_POOL_SIZE = 1024
+
+
+@functools.lru_cache(maxsize=1)
+def _faker_class():
+    from faker import Faker
+
+    return Faker
+
+
+def _faker(seed: int):
+    fake = _faker_class()("en_US")
+    fake.seed_instance(seed)
+    return fake
+
+
+def _clip(text: str, length: int | None) -> str:
+    return text if length is None else text[:length]
+
+
+@functools.lru_cache(maxsize=512)
+def faker_pool(rule: str, seed: int, size: int, length: int | None) -> tuple[str, ...]:
+    """`size` values of a Faker provider, as text no longer than `length`."""
+    fake = _faker(seed)
+    method = getattr(fake, rule)
+    return tuple(_clip(str(method()), length) for _ in range(size))
+
+
+@functools.lru_cache(maxsize=512)
+def filler_pool(seed: int, size: int, length: int) -> tuple[str, ...]:
+    """Text for string columns without a rule: short codes for tiny lengths, words otherwise."""
+    rng = random.Random(seed)
+    if length <= 4:
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+        width = min(length, 2)
+        return tuple("".join(rng.choice(letters) for _ in range(rng.randint(1, width)))
+                     for _ in range(min(size, 26 ** width)))
+    fake = _faker(seed)
+    top = max(5, min(length, 60))
+    return tuple(_clip(fake.text(max_nb_chars=top).rstrip("."), length) for _ in range(size))
+
+
+@functools.lru_cache(maxsize=512)
+def email_parts(seed: int, size: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Local parts and domains, for unique emails built as local.<unique>@domain."""
+    fake = _faker(seed)
+    locals_ = tuple(fake.user_name() for _ in range(size))
+    domains = tuple(fake.free_email_domain() for _ in range(max(8, size // 64)))
+    return locals_, domains
+
+
+@functools.lru_cache(maxsize=512)
+def json_pool(seed: int, size: int) -> tuple[str, ...]:
+    fake = _faker(seed)
+    return tuple(json.dumps({"id": fake.random_int(1, 10**6), "tag": fake.word(),
+                             "active": fake.boolean(), "score": round(fake.pyfloat(0, 2, True), 2)},
+                            separators=(",", ":"))
+                 for _ in range(size))
+
+
+def as_arrow(values: tuple[str, ...]) -> pa.Array:
+    return _as_arrow(values)
+
+
+@functools.lru_cache(maxsize=512)
+def _as_arrow(values: tuple[str, ...]) -> pa.Array:
+    return pa.array(values, type=pa.string())

@@ -1,0 +1,294 @@
+"""Values of one column as whole Arrow arrays.
+
+`ColumnValues.random(idx)` draws independent values for rows (non-key columns);
+`ColumnValues.keyed(vidx)` maps distinct indices into the value space to distinct values
+(key columns). Both are pure functions of (seed, table, column, index).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from dwsim.engine import pools
+from dwsim.engine.arrow_types import arrow_type
+from dwsim.engine.hashing import MAX_DOMAIN, U64, below, derive_key, stream, unit
+from dwsim.schema import domains
+from dwsim.schema.model import Column
+from dwsim.schema.rules import BUILTIN_RULES
+from dwsim.schema.types import FLOAT_TYPES, INTEGER_TYPES, STRING_TYPES, DataType
+
+EPOCH = dt.date(1970, 1, 1)
+BASE36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
+BASE36_UPPER = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
+HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+MIN_UNIQUE_WIDTH = 6  # unique string parts look like codes, not like "7"
+# Skew of dw-sim's numeric rules: value = lo + (hi - lo) * u ** power.
+_POWERS = {"amount": 3.0, "quantity": 2.0}
+
+
+def fixed_width_strings(chars: np.ndarray) -> pa.Array:
+    """An (n, w) uint8 matrix of ASCII as a string array."""
+    n, width = chars.shape
+    data = pa.py_buffer(np.ascontiguousarray(chars).tobytes())
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, data])
+    return fixed.cast(pa.binary()).cast(pa.string())
+
+
+def base36(values: np.ndarray, width: int, upper: bool = False) -> pa.Array:
+    alphabet = BASE36_UPPER if upper else BASE36
+    digits = np.empty((len(values), width), dtype=np.uint8)
+    rest = values.astype(U64, copy=True)
+    for position in range(width - 1, -1, -1):
+        digits[:, position] = alphabet[(rest % U64(36)).astype(np.intp)]
+        rest //= U64(36)
+    return fixed_width_strings(digits)
+
+
+def decimal_array(units: np.ndarray, typ: pa.Decimal128Type) -> pa.Array:
+    """Decimal128 values from their unscaled int64 units, without a per-row conversion."""
+    low = units.astype(np.int64, copy=False)
+    words = np.empty(len(low) * 2, dtype=np.int64)
+    words[0::2] = low
+    words[1::2] = np.where(low < 0, -1, 0)
+    return pa.Array.from_buffers(typ, len(low), [None, pa.py_buffer(words)])
+
+
+def with_nulls(array: pa.Array, null_mask: np.ndarray) -> pa.Array:
+    if not null_mask.any():
+        return array
+    return pc.if_else(pa.array(null_mask), pa.nulls(len(array), array.type), array)
+
+
+def _width_for(count: int) -> int:
+    return max(1, math.ceil(math.log(max(count, 2), 36) - 1e-12))
+
+
+class ColumnValues:
+    def __init__(self, column: Column, table: str, seed: int):
+        self.column = column
+        self.type = arrow_type(column)
+        self.seed = seed
+        self.table = table
+        self.key = derive_key(seed, table, column.name)
+        self.rule = column.faker_rule
+        self.pool_size = column.pool_size or pools.DEFAULT_POOL_SIZE
+
+    def bits(self, idx: np.ndarray, purpose: str = "value") -> np.ndarray:
+        return stream(derive_key(self.seed, self.table, self.column.name, purpose), idx)
+
+    def _pool_seed(self, purpose: str = "pool") -> int:
+        return int(derive_key(self.seed, self.table, self.column.name, purpose)) & 0x7FFFFFFF
+
+    # -- key columns ----------------------------------------------------------------------
+    @property
+    def is_sequence(self) -> bool:
+        """Integral keys without an upper bound count lo, lo+step, ... (like IDENTITY)."""
+        c = self.column
+        return c.identity or (domains.is_integral(c) and c.max_value is None and not c.values)
+
+    def sequence(self, digits: np.ndarray) -> pa.Array:
+        lo = domains.integer_range(self.column, unique=True).lo
+        step = self.column.identity_step
+        units = digits.astype(np.int64) * np.int64(step) + np.int64(lo)
+        return self._integral_array(units)
+
+    def value_space(self, radix: int) -> int:
+        """Size of the space keyed indices are permuted over (at least `radix`)."""
+        c = self.column
+        if c.data_type in STRING_TYPES and not c.values:
+            return min(36 ** self._unique_width(radix), MAX_DOMAIN)
+        return min(domains.domain_size(c), MAX_DOMAIN)
+
+    def _unique_width(self, radix: int) -> int:
+        length = domains.string_length(self.column)
+        if self.column.data_type is DataType.CHAR and not self.rule:
+            return length  # fixed-width codes fill a CHAR
+        return min(length, max(_width_for(radix), MIN_UNIQUE_WIDTH))
+
+    def keyed(self, vidx: np.ndarray, radix: int) -> pa.Array:
+        """Distinct values for distinct indices in [0, value_space)."""
+        c, t = self.column, self.column.data_type
+        if c.values:
+            unique_values = list(dict.fromkeys(c.values))
+            return pa.array(unique_values).cast(self.type).take(pa.array(vidx.astype(np.int64)))
+        if t in INTEGER_TYPES or t is DataType.DECIMAL:
+            lo = domains.integer_range(c, unique=True).lo
+            return self._integral_array(vidx.astype(np.int64) + np.int64(lo))
+        if t in FLOAT_TYPES:
+            lo, hi = domains.float_range(c)
+            return pa.array(lo + (hi - lo) * (vidx.astype(np.float64) / MAX_DOMAIN), type=self.type)
+        if t is DataType.BOOLEAN:
+            return pa.array(vidx.astype(bool))
+        if t is DataType.DATE:
+            return self._dates(vidx.astype(np.int64))
+        if t in (DataType.TIMESTAMP, DataType.TIMESTAMPTZ):
+            return self._timestamps(vidx.astype(np.int64))
+        if t is DataType.TIME:
+            return pa.array(vidx.astype(np.int64) * 1_000_000).cast(self.type)
+        if t in STRING_TYPES:
+            return self._unique_strings(vidx, radix)
+        if t is DataType.BINARY:
+            return self._binary(vidx, unique=True)
+        return pc.binary_join_element_wise("{\"id\":", pa.array(vidx.astype(np.int64)).cast(pa.string()),
+                                           "}", "")
+
+    def _unique_strings(self, vidx: np.ndarray, radix: int) -> pa.Array:
+        c = self.column
+        length = domains.string_length(c)
+        width = self._unique_width(radix)
+        if self.rule == "uuid4":
+            return self._uuids(self.bits(vidx, "uuid"), vidx)
+        if not self.rule:
+            return base36(vidx, width, upper=True)
+        suffix = base36(vidx, width)
+        room = length - width - 1
+        if self.rule == "email":
+            local_pool, domain_pool = pools.email_parts(self._pool_seed(), self.pool_size)
+            domain_arr = pools.as_arrow(domain_pool)
+            budget = room - 1 - max(len(d) for d in domain_pool)
+            if budget >= 1:
+                local = pools.as_arrow(local_pool).take(pa.array(below(self.bits(vidx, "local"), len(local_pool))))
+                local = pc.utf8_slice_codeunits(local, 0, budget)
+                domain = domain_arr.take(pa.array(below(self.bits(vidx, "domain"), len(domain_pool))))
+                head = pc.binary_join_element_wise(local, suffix, ".")
+                return pc.binary_join_element_wise(head, domain, "@")
+        if room < 2:
+            return suffix
+        pool = pools.faker_pool(self.rule, self._pool_seed(), self.pool_size, room) \
+            if self.rule not in BUILTIN_RULES else pools.filler_pool(self._pool_seed(), self.pool_size, room)
+        prefix = pools.as_arrow(pool).take(pa.array(below(self.bits(vidx, "prefix"), len(pool))))
+        return pc.binary_join_element_wise(prefix, suffix, "-")
+
+    # -- non-key columns ------------------------------------------------------------------
+    def random(self, idx: np.ndarray) -> pa.Array:
+        c, t = self.column, self.column.data_type
+        bits = self.bits(idx)
+        if c.values:
+            return self._categorical(bits)
+        if t in INTEGER_TYPES or t is DataType.DECIMAL:
+            rng = domains.integer_range(c, unique=False)
+            return self._integral_array(self._draw_int(bits, idx, rng.lo, rng.hi))
+        if t in FLOAT_TYPES:
+            lo, hi = domains.float_range(c)
+            values = lo + (hi - lo) * self._shaped(unit(bits), idx)
+            return pa.array(np.round(values, 2 if self.rule == "amount" else 4), type=self.type)
+        if t is DataType.BOOLEAN:
+            return pa.array((bits & U64(1)).astype(bool))
+        if t is DataType.DATE:
+            start, end = domains.date_range(c)
+            return self._dates(self._draw_int(bits, idx, 0, (end - start).days))
+        if t in (DataType.TIMESTAMP, DataType.TIMESTAMPTZ):
+            start, end = domains.timestamp_range(c)
+            return self._timestamps(self._draw_int(bits, idx, 0, int((end - start).total_seconds())))
+        if t is DataType.TIME:
+            return pa.array(below(bits, 86_400).astype(np.int64) * 1_000_000).cast(self.type)
+        if t in STRING_TYPES:
+            return self._strings(bits, idx)
+        if t is DataType.BINARY:
+            return self._binary(bits, unique=False)
+        pool = pools.json_pool(self._pool_seed(), self.pool_size)
+        return pools.as_arrow(pool).take(pa.array(below(bits, len(pool))))
+
+    @property
+    def _is_shaped(self) -> bool:
+        return bool(_POWERS.get(self.rule or "")) or self.column.distribution in ("normal", "zipf")
+
+    def _shaped(self, u: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        """Uniform [0, 1) reshaped by the rule's skew or the column's distribution hint."""
+        power = _POWERS.get(self.rule or "")
+        if power:
+            return u**power
+        if self.column.distribution == "normal":  # Box-Muller, mean mid-range, 3 sd to each end
+            angle = 2 * np.pi * unit(self.bits(idx, "normal"))
+            z = np.sqrt(-2 * np.log1p(-u)) * np.cos(angle)
+            return np.clip(0.5 + z / 6, 0, np.nextafter(1, 0))
+        if self.column.distribution == "zipf":
+            return u**4
+        return u
+
+    def _draw_int(self, bits: np.ndarray, idx: np.ndarray, lo: int, hi: int) -> np.ndarray:
+        span = hi - lo + 1
+        if self._is_shaped:
+            offsets = np.minimum(np.floor(self._shaped(unit(bits), idx) * span), span - 1)
+            offsets = offsets.astype(np.int64)
+        else:
+            offsets = below(bits, min(span, 1 << 63)).astype(np.int64)
+        return offsets + np.int64(lo)
+
+    def _integral_array(self, units: np.ndarray) -> pa.Array:
+        if self.column.data_type is DataType.DECIMAL:
+            return decimal_array(units, self.type)
+        return pa.array(units.astype(self.type.to_pandas_dtype(), copy=False), type=self.type)
+
+    def _dates(self, offsets: np.ndarray) -> pa.Array:
+        start, _ = domains.date_range(self.column)
+        days = offsets + np.int64((start - EPOCH).days)
+        return pa.array(days.astype(np.int32)).cast(pa.date32())
+
+    def _timestamps(self, offsets: np.ndarray) -> pa.Array:
+        start, _ = domains.timestamp_range(self.column)
+        base = int((start - dt.datetime(1970, 1, 1)).total_seconds())
+        micros = (offsets + np.int64(base)) * np.int64(1_000_000)
+        return pa.array(micros, type=pa.int64()).cast(self.type)
+
+    def _categorical(self, bits: np.ndarray) -> pa.Array:
+        c = self.column
+        values = pa.array(c.values).cast(self.type)
+        if c.weights:
+            cumulative = np.cumsum(np.asarray(c.weights, dtype=np.float64))
+            positions = np.searchsorted(cumulative / cumulative[-1], unit(bits), side="right")
+            positions = np.minimum(positions, len(c.values) - 1)
+        else:
+            positions = below(bits, len(c.values))
+        return values.take(pa.array(positions.astype(np.int64)))
+
+    def _strings(self, bits: np.ndarray, idx: np.ndarray) -> pa.Array:
+        length = domains.string_length(self.column)
+        if self.rule == "uuid4":
+            return self._uuids(bits, self.bits(idx, "uuid-low"))
+        if self.rule == "wkt_point":
+            lon = np.round(-180 + 360 * unit(bits), 5)
+            lat = np.round(-90 + 180 * unit(self.bits(idx, "lat")), 5)
+            inner = pc.binary_join_element_wise(pa.array(lon).cast(pa.string()),
+                                                pa.array(lat).cast(pa.string()), " ")
+            return pc.binary_join_element_wise("POINT(", inner, ")", "")
+        if self.rule and self.rule not in BUILTIN_RULES:
+            pool = pools.faker_pool(self.rule, self._pool_seed(), self.pool_size, length)
+        else:
+            pool = pools.filler_pool(self._pool_seed(), self.pool_size, length)
+        return pools.as_arrow(pool).take(pa.array(below(bits, len(pool))))
+
+    def _uuids(self, high: np.ndarray, low: np.ndarray) -> pa.Array:
+        nibbles = np.empty((len(high), 32), dtype=np.uint8)
+        for half, word in enumerate((high, low.astype(U64))):
+            for position in range(16):
+                shift = U64(4 * (15 - position))
+                nibbles[:, half * 16 + position] = ((word >> shift) & U64(15)).astype(np.uint8)
+        nibbles[:, 12] = 4  # version 4
+        nibbles[:, 16] = 8 | (nibbles[:, 16] & 3)  # RFC 4122 variant
+        chars = HEX[nibbles]
+        dashed = np.full((len(high), 36), ord("-"), dtype=np.uint8)
+        for src, dst, width in ((0, 0, 8), (8, 9, 4), (12, 14, 4), (16, 19, 4), (20, 24, 12)):
+            dashed[:, dst:dst + width] = chars[:, src:src + width]
+        return fixed_width_strings(dashed)
+
+    def _binary(self, source: np.ndarray, unique: bool) -> pa.Array:
+        length = min(domains.string_length(self.column), 64)
+        words = -(-length // 8)
+        matrix = np.empty((len(source), words), dtype=U64)
+        for w in range(words):
+            matrix[:, w] = stream(derive_key(self.seed, self.table, self.column.name, "bytes", w),
+                                  source.astype(U64))
+        raw = matrix.view(np.uint8).reshape(len(source), words * 8)[:, :length].copy()
+        if unique:  # the index itself, big-endian, in the last bytes: distinct in, distinct out
+            tail = min(length, 8)
+            index_bytes = source.astype(">u8").view(np.uint8).reshape(len(source), 8)
+            raw[:, length - tail:] = index_bytes[:, 8 - tail:]
+        data = pa.py_buffer(raw.tobytes())
+        fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(length), len(source), [None, data])
+        return fixed.cast(pa.binary())
