@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Any
 
 from dwsim import __version__
 from dwsim.config import Settings
-from dwsim.errors import DwSimError, InvalidInput, SchemaInvalid
+from dwsim.errors import DwSimError, InvalidInput, RunActive, SchemaInvalid
 from dwsim.store import MetadataStore, open_store
 
 Handler = Callable[[argparse.Namespace, MetadataStore], int]
@@ -71,6 +72,39 @@ def build_parser() -> argparse.ArgumentParser:
     delete = commands.add_parser("delete", parents=leaf, help="delete an experiment, its runs and data")
     delete.add_argument("name")
     delete.set_defaults(handler=cmd_delete)
+
+    gen = commands.add_parser("generate", parents=leaf, help="generate Parquet for an experiment")
+    gen.add_argument("name")
+    gen.add_argument("--rows", action="append", default=[], metavar="TABLE=N",
+                     help="rows for one table (repeatable), or N for every table; default: the "
+                          "schema's target_rows")
+    gen.add_argument("--seed", type=int, help="same seed, same rows (default: random)")
+    gen.add_argument("--batch-rows", type=int, help="rows per Parquet part (default 250,000)")
+    gen.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    gen.add_argument("--compression", default="snappy", choices=["snappy", "zstd", "gzip", "none"])
+    gen.add_argument("--wait", action="store_true",
+                     help="run in the foreground and print the finished run")
+    gen.set_defaults(handler=cmd_generate)
+
+    runs = groups.add_parser("runs", help="list, show, cancel and recover runs")
+    run_commands = runs.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
+    rlist = run_commands.add_parser("list", parents=leaf, help="an experiment's runs, newest first")
+    rlist.add_argument("name")
+    rlist.set_defaults(handler=cmd_runs_list)
+    rshow = run_commands.add_parser("show", parents=leaf, help="one run's record")
+    rshow.add_argument("name")
+    rshow.add_argument("run_id")
+    rshow.set_defaults(handler=cmd_runs_show)
+    rcancel = run_commands.add_parser("cancel", parents=leaf, help="cancel a running run (ABORTED)")
+    rcancel.add_argument("name")
+    rcancel.add_argument("run_id")
+    rcancel.set_defaults(handler=cmd_runs_cancel)
+    rrecover = run_commands.add_parser(
+        "recover", parents=leaf, help="release the claim of a run whose executor is gone")
+    rrecover.add_argument("name")
+    rrecover.add_argument("--force", action="store_true",
+                          help="recover even when the executor cannot be checked from this host")
+    rrecover.set_defaults(handler=cmd_runs_recover)
     return parser
 
 
@@ -209,10 +243,121 @@ def cmd_delete(args: argparse.Namespace, store: MetadataStore) -> int:
     return 0
 
 
+def _services(args: argparse.Namespace, store: MetadataStore):
+    from dwsim.objects import open_objects
+    from dwsim.runs.workflow import Services
+
+    return Services(store, open_objects(Settings.from_env(args.home)))
+
+
+def describe_run(run: dict[str, Any]) -> str:
+    p = run["progress"]
+    lines = [f"Run {run['run_id']} of {run['experiment']}: {run['status']}",
+             f"  started {run['started_at']}" + (f", finished {run['finished_at']} "
+                                                 f"({run['duration_seconds']:.1f}s)" if run.get("finished_at") else ""),
+             f"  seed {run['seed']}, progress {p['batches_done']}/{p['batches_total']} batches, "
+             f"{p['rows_done']:,}/{p['rows_total']:,} rows",
+             f"  output {run['output']}"]
+    for table in run.get("tables", []):
+        lines.append(f"  {table['name']}: {table['rows']:,} rows in {len(table['files'])} file(s), "
+                     f"{table['bytes']:,} bytes")
+    if run.get("error"):
+        lines.append(f"  error: {run['error']}")
+    return "\n".join(lines)
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled and sys.stderr.isatty()
+
+    def __call__(self, run) -> None:
+        if not self.enabled:
+            return
+        p = run.progress
+        share = p.rows_done / p.rows_total if p.rows_total else 1.0
+        bar = "#" * int(share * 30)
+        sys.stderr.write(f"\r[{bar:<30}] {share:6.1%} {p.rows_done:,}/{p.rows_total:,} rows "
+                         f"{p.batches_done}/{p.batches_total} batches")
+        if not run.active:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def cmd_generate(args: argparse.Namespace, store: MetadataStore) -> int:
+    from dwsim.runs import local
+    from dwsim.runs.lifecycle import start_run
+
+    if args.workers < 1:
+        raise InvalidInput(f"--workers must be at least 1, not {args.workers}")
+    rows = parse_rows(args.rows)
+    if isinstance(rows, int):
+        stored = store.get_experiment(args.name).experiment
+        rows = {t.name: rows for t in stored.tables}
+    elif isinstance(rows, dict) and "*" in rows:
+        stored = store.get_experiment(args.name).experiment
+        default = rows.pop("*")
+        rows = {t.name: rows.get(t.name, default) for t in stored.tables} | rows
+    services = _services(args, store)
+    settings = Settings.from_env(args.home)
+    run = start_run(services, args.name, rows or None, args.seed, args.batch_rows, args.compression)
+    if not args.wait:
+        local.spawn_detached(settings, args.name, run.run_id, args.workers)
+        emit(args, run.to_json(), f"Started run {run.run_id} of '{args.name}' in the background.\n"
+             f"Follow it with: dw-sim runs show {args.name} {run.run_id}")
+        return 0
+    started = time.perf_counter()
+    final = local.execute(settings, args.name, run.run_id, args.workers,
+                          on_progress=_ProgressBar(not args.json))
+    elapsed = time.perf_counter() - started
+    body = final.to_json()
+    text = describe_run(body)
+    if final.status.value == "COMPLETED":
+        rate = final.progress.rows_total / elapsed if elapsed > 0 else 0
+        text += f"\n  {rate:,.0f} rows/s"
+    emit(args, body, text)
+    return 0 if final.status.value == "COMPLETED" else 1
+
+
+def cmd_runs_list(args: argparse.Namespace, store: MetadataStore) -> int:
+    runs = store.list_runs(args.name)
+    body = {"runs": [r.to_json() for r in runs]}
+    text = "\n".join(f"{r.run_id}  {r.status.value:<9}  {r.started_at}  "
+                     f"{r.progress.rows_done:,}/{r.progress.rows_total:,} rows" for r in runs) \
+        or f"No runs of '{args.name}' yet."
+    emit(args, body, text)
+    return 0
+
+
+def cmd_runs_show(args: argparse.Namespace, store: MetadataStore) -> int:
+    run = store.get_run(args.name, args.run_id)
+    emit(args, run.to_json(), describe_run(run.to_json()))
+    return 0
+
+
+def cmd_runs_cancel(args: argparse.Namespace, store: MetadataStore) -> int:
+    from dwsim.runs.lifecycle import cancel_run
+
+    run = cancel_run(_services(args, store), args.name, args.run_id)
+    emit(args, run.to_json(), f"Cancelled run {run.run_id}: {run.status.value}")
+    return 0
+
+
+def cmd_runs_recover(args: argparse.Namespace, store: MetadataStore) -> int:
+    from dwsim.runs.lifecycle import recover
+
+    result = recover(_services(args, store), args.name, force=args.force)
+    emit(args, result, f"Run {result['run_id']}: {result['action']}")
+    return 0
+
+
 # -- entry point ----------------------------------------------------------------------------
 def _error_line(exc: DwSimError) -> str:
     if isinstance(exc, SchemaInvalid):
         return f"schema invalid: {exc.one_line()}"
+    if isinstance(exc, RunActive):
+        return f"{exc.message} (wait for it, or `dw-sim runs cancel NAME {exc.run_id}`)"
     return exc.message
 
 

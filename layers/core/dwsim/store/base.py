@@ -7,6 +7,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
+from dwsim.runs.model import RunRecord
 from dwsim.schema.model import Experiment
 
 
@@ -57,4 +58,36 @@ class MetadataStore(ABC):
 
     @abstractmethod
     def delete_experiment(self, name: str) -> None:
-        """Remove the experiment and everything stored under it; NotFound if absent."""
+        """Remove the experiment, its runs and its claim; NotFound if absent, Conflict while a
+        run is active."""
+
+    # -- runs and the one-active-run guard ---------------------------------------------------
+    @abstractmethod
+    def start_run(self, run: RunRecord) -> None:
+        """In one atomic write, create the run and claim its experiment. RunActive (with the
+        active run's id) if another run holds the claim; NotFound if there is no experiment."""
+
+    @abstractmethod
+    def get_run(self, experiment: str, run_id: str) -> RunRecord:
+        """NotFound if there is no such run."""
+
+    @abstractmethod
+    def list_runs(self, experiment: str) -> list[RunRecord]:
+        """The experiment's runs, newest first; NotFound if there is no experiment."""
+
+    @abstractmethod
+    def active_run_id(self, experiment: str) -> str | None:
+        """The run holding the experiment's claim, if any."""
+
+    @abstractmethod
+    def update_run(self, run: RunRecord) -> None:
+        """Save fields of a RUNNING run (plan totals, executor); progress counters are kept."""
+
+    @abstractmethod
+    def record_batch(self, experiment: str, run_id: str, batch: int, rows: int) -> bool:
+        """Count a finished batch once, however often it is retried; False if counted before."""
+
+    @abstractmethod
+    def finish_run(self, run: RunRecord) -> bool:
+        """Move a RUNNING run to run.status with its final fields and release the claim held
+        by this run id. False (and nothing changed) if the run was no longer RUNNING."""

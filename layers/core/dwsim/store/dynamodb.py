@@ -4,6 +4,9 @@ Items (pk, sk):
   EXP#<name>, META           summary attributes; gsi1pk=EXPERIMENT, gsi1sk=<name> for listing
   EXP#<name>, SCHEMA#<nnnn>  the experiment JSON, zlib-compressed, in chunks under 350 KB
                              (DynamoDB items stop at 400 KB; a 300×40 schema needs this)
+  EXP#<name>, CLAIM          the one-active-run claim: run_id of the active run
+  EXP#<name>, RUN#<run_id>   status, the record (zlib JSON), progress counters and the set of
+                             counted batches (so a retried batch is counted once)
 Everything of an experiment shares its partition key, so delete is one Query plus deletes.
 """
 
@@ -16,7 +19,8 @@ import boto3
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
-from dwsim.errors import AlreadyExists, InputTooLarge, NotFound
+from dwsim.errors import AlreadyExists, Conflict, InputTooLarge, NotFound, RunActive
+from dwsim.runs.model import RunRecord, RunStatus
 from dwsim.schema.model import Experiment
 from dwsim.store.base import ExperimentSummary, MetadataStore, StoredExperiment, now_iso
 
@@ -101,12 +105,126 @@ class DynamoDBStore(MetadataStore):
         items = self._items(name)
         if not any(item["sk"] == "META" for item in items):
             raise NotFound(f"experiment '{name}' not found")
+        claim = next((item for item in items if item["sk"] == "CLAIM"), None)
+        if claim is not None:
+            raise Conflict(f"experiment '{name}' has an active run {claim['run_id']}; cancel it first",
+                           {"active_run_id": claim["run_id"]})
         # META last: a half-finished delete leaves a visible experiment to delete again.
         items.sort(key=lambda item: item["sk"] == "META")
         with self.table.batch_writer() as batch:
             for item in items[:-1]:
                 batch.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
         self.table.delete_item(Key={"pk": experiment_pk(name), "sk": "META"})
+
+    # -- runs -------------------------------------------------------------------------------
+    def start_run(self, run: RunRecord) -> None:
+        pk = experiment_pk(run.experiment)
+        items = [
+            {"ConditionCheck": {"TableName": self.table.name, "Key": {"pk": pk, "sk": "META"},
+                                "ConditionExpression": "attribute_exists(pk)"}},
+            {"Put": {"TableName": self.table.name,
+                     "Item": {"pk": pk, "sk": "CLAIM", "run_id": run.run_id},
+                     "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Put": {"TableName": self.table.name, "Item": self._run_item(run),
+                     "ConditionExpression": "attribute_not_exists(pk)"}},
+        ]
+        try:
+            self.client.transact_write_items(TransactItems=items)
+        except ClientError as exc:
+            if _condition_failed(exc, index=0) or not self._exists(pk, "META"):
+                raise NotFound(f"experiment '{run.experiment}' not found") from None
+            if _condition_failed(exc):
+                active = self.active_run_id(run.experiment)
+                raise RunActive.for_run(run.experiment, active or "unknown") from None
+            raise
+
+    def _exists(self, pk: str, sk: str) -> bool:
+        return "Item" in self.table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True,
+                                             ProjectionExpression="pk")
+
+    def _run_item(self, run: RunRecord) -> dict[str, Any]:
+        return {"pk": experiment_pk(run.experiment), "sk": f"RUN#{run.run_id}",
+                "status": run.status.value, "body": _pack(run), "batches_done": 0, "rows_done": 0}
+
+    @staticmethod
+    def _run_from(item: dict[str, Any]) -> RunRecord:
+        run = RunRecord.model_validate_json(zlib.decompress(bytes(item["body"])))
+        run.progress.batches_done = int(item.get("batches_done", 0))
+        run.progress.rows_done = int(item.get("rows_done", 0))
+        return run
+
+    def get_run(self, experiment: str, run_id: str) -> RunRecord:
+        item = self.table.get_item(Key={"pk": experiment_pk(experiment), "sk": f"RUN#{run_id}"},
+                                   ConsistentRead=True).get("Item")
+        if item is None:
+            raise NotFound(f"run '{run_id}' of experiment '{experiment}' not found")
+        return self._run_from(item)
+
+    def list_runs(self, experiment: str) -> list[RunRecord]:
+        if not self._exists(experiment_pk(experiment), "META"):
+            raise NotFound(f"experiment '{experiment}' not found")
+        runs = [self._run_from(item) for item in self._items(experiment, "RUN#")]
+        return sorted(runs, key=lambda r: r.run_id, reverse=True)
+
+    def active_run_id(self, experiment: str) -> str | None:
+        item = self.table.get_item(Key={"pk": experiment_pk(experiment), "sk": "CLAIM"},
+                                   ConsistentRead=True).get("Item")
+        return item["run_id"] if item else None
+
+    def update_run(self, run: RunRecord) -> None:
+        try:
+            self.table.update_item(
+                Key={"pk": experiment_pk(run.experiment), "sk": f"RUN#{run.run_id}"},
+                UpdateExpression="SET body = :body",
+                ConditionExpression="#s = :running",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":body": _pack(run), ":running": RunStatus.RUNNING.value})
+        except ClientError as exc:
+            if not _condition_failed(exc):
+                raise
+
+    def record_batch(self, experiment: str, run_id: str, batch: int, rows: int) -> bool:
+        try:
+            self.table.update_item(
+                Key={"pk": experiment_pk(experiment), "sk": f"RUN#{run_id}"},
+                UpdateExpression="ADD done_batches :b, batches_done :one, rows_done :rows",
+                ConditionExpression="attribute_exists(pk) AND NOT contains(done_batches, :batch)",
+                ExpressionAttributeValues={":b": {batch}, ":batch": batch, ":one": 1, ":rows": rows})
+        except ClientError as exc:
+            if _condition_failed(exc):
+                return False
+            raise
+        return True
+
+    def finish_run(self, run: RunRecord) -> bool:
+        pk = experiment_pk(run.experiment)
+        try:
+            self.table.update_item(
+                Key={"pk": pk, "sk": f"RUN#{run.run_id}"},
+                UpdateExpression="SET #s = :status, body = :body",
+                ConditionExpression="#s = :running",
+                ExpressionAttributeNames={"#s": "status"},
+                ExpressionAttributeValues={":status": run.status.value, ":body": _pack(run),
+                                           ":running": RunStatus.RUNNING.value})
+            changed = True
+        except ClientError as exc:
+            if not _condition_failed(exc):
+                raise
+            changed = False
+        try:
+            self.table.delete_item(Key={"pk": pk, "sk": "CLAIM"},
+                                   ConditionExpression="run_id = :id",
+                                   ExpressionAttributeValues={":id": run.run_id})
+        except ClientError as exc:
+            if not _condition_failed(exc):
+                raise
+        return changed
+
+
+def _pack(run: RunRecord) -> bytes:
+    # Compressed: a run of 10,000 batches lists 10,000 files, far past 400 KB as plain JSON.
+    body = run.model_dump_json(exclude={"progress": {"batches_done", "rows_done"}})
+    return zlib.compress(body.encode(), 6)
 
 
 def _condition_failed(exc: ClientError, index: int | None = None) -> bool:

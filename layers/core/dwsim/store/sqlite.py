@@ -8,7 +8,8 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
-from dwsim.errors import AlreadyExists, NotFound
+from dwsim.errors import AlreadyExists, Conflict, NotFound, RunActive
+from dwsim.runs.model import RunRecord, RunStatus
 from dwsim.schema.model import Experiment
 from dwsim.store.base import ExperimentSummary, MetadataStore, StoredExperiment, now_iso
 
@@ -21,6 +22,25 @@ CREATE TABLE IF NOT EXISTS experiments (
     total_rows  INTEGER NOT NULL,
     created_at  TEXT NOT NULL,
     body        TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS runs (
+    experiment   TEXT NOT NULL,
+    run_id       TEXT NOT NULL,
+    status       TEXT NOT NULL,
+    body         TEXT NOT NULL,
+    batches_done INTEGER NOT NULL DEFAULT 0,
+    rows_done    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (experiment, run_id)
+);
+CREATE TABLE IF NOT EXISTS run_batches (
+    experiment TEXT NOT NULL,
+    run_id     TEXT NOT NULL,
+    batch      INTEGER NOT NULL,
+    PRIMARY KEY (experiment, run_id, batch)
+);
+CREATE TABLE IF NOT EXISTS claims (
+    experiment TEXT PRIMARY KEY,
+    run_id     TEXT NOT NULL
 );
 """
 
@@ -85,6 +105,80 @@ class SQLiteStore(MetadataStore):
 
     def delete_experiment(self, name: str) -> None:
         with self._transaction() as db:
+            claim = db.execute("SELECT run_id FROM claims WHERE experiment = ?", (name,)).fetchone()
+            if claim is not None:
+                raise Conflict(f"experiment '{name}' has an active run {claim[0]}; cancel it first",
+                               {"active_run_id": claim[0]})
             deleted = db.execute("DELETE FROM experiments WHERE name = ?", (name,)).rowcount
-        if not deleted:
-            raise NotFound(f"experiment '{name}' not found")
+            if not deleted:
+                raise NotFound(f"experiment '{name}' not found")
+            for table in ("runs", "run_batches"):
+                db.execute(f"DELETE FROM {table} WHERE experiment = ?", (name,))
+
+    # -- runs -------------------------------------------------------------------------------
+    def start_run(self, run: RunRecord) -> None:
+        with self._transaction() as db:
+            if not db.execute("SELECT 1 FROM experiments WHERE name = ?", (run.experiment,)).fetchone():
+                raise NotFound(f"experiment '{run.experiment}' not found")
+            claim = db.execute("SELECT run_id FROM claims WHERE experiment = ?",
+                               (run.experiment,)).fetchone()
+            if claim is not None:
+                raise RunActive.for_run(run.experiment, claim[0])
+            db.execute("INSERT INTO claims (experiment, run_id) VALUES (?, ?)",
+                       (run.experiment, run.run_id))
+            db.execute("INSERT INTO runs (experiment, run_id, status, body) VALUES (?, ?, ?, ?)",
+                       (run.experiment, run.run_id, run.status.value, _body(run)))
+
+    def _run_from(self, row) -> RunRecord:
+        run = RunRecord.model_validate_json(row[0])
+        run.progress.batches_done, run.progress.rows_done = row[1], row[2]
+        return run
+
+    def get_run(self, experiment: str, run_id: str) -> RunRecord:
+        with self._connect() as db:
+            row = db.execute("SELECT body, batches_done, rows_done FROM runs WHERE experiment = ? "
+                             "AND run_id = ?", (experiment, run_id)).fetchone()
+        if row is None:
+            raise NotFound(f"run '{run_id}' of experiment '{experiment}' not found")
+        return self._run_from(row)
+
+    def list_runs(self, experiment: str) -> list[RunRecord]:
+        with self._connect() as db:
+            if not db.execute("SELECT 1 FROM experiments WHERE name = ?", (experiment,)).fetchone():
+                raise NotFound(f"experiment '{experiment}' not found")
+            rows = db.execute("SELECT body, batches_done, rows_done FROM runs WHERE experiment = ? "
+                              "ORDER BY run_id DESC", (experiment,)).fetchall()
+        return [self._run_from(row) for row in rows]
+
+    def active_run_id(self, experiment: str) -> str | None:
+        with self._connect() as db:
+            row = db.execute("SELECT run_id FROM claims WHERE experiment = ?", (experiment,)).fetchone()
+        return row[0] if row else None
+
+    def update_run(self, run: RunRecord) -> None:
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET body = ? WHERE experiment = ? AND run_id = ? AND status = ?",
+                       (_body(run), run.experiment, run.run_id, RunStatus.RUNNING.value))
+
+    def record_batch(self, experiment: str, run_id: str, batch: int, rows: int) -> bool:
+        with self._transaction() as db:
+            added = db.execute("INSERT OR IGNORE INTO run_batches (experiment, run_id, batch) "
+                               "VALUES (?, ?, ?)", (experiment, run_id, batch)).rowcount
+            if added:
+                db.execute("UPDATE runs SET batches_done = batches_done + 1, rows_done = rows_done + ? "
+                           "WHERE experiment = ? AND run_id = ?", (rows, experiment, run_id))
+        return bool(added)
+
+    def finish_run(self, run: RunRecord) -> bool:
+        with self._transaction() as db:
+            changed = db.execute(
+                "UPDATE runs SET status = ?, body = ? WHERE experiment = ? AND run_id = ? AND status = ?",
+                (run.status.value, _body(run), run.experiment, run.run_id, RunStatus.RUNNING.value),
+            ).rowcount
+            db.execute("DELETE FROM claims WHERE experiment = ? AND run_id = ?",
+                       (run.experiment, run.run_id))
+        return bool(changed)
+
+
+def _body(run: RunRecord) -> str:
+    return run.model_dump_json(exclude={"progress": {"batches_done", "rows_done"}})

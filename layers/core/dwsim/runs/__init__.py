@@ -1,0 +1,1 @@
+"""Runs: the record of one generation, its lifecycle and the workflow steps."""

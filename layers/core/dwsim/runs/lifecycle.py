@@ -1,0 +1,118 @@
+"""Starting, cancelling and recovering runs: the rules shared by the CLI, the API and AWS."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from typing import Any
+
+from dwsim.engine.parquet import COMPRESSIONS
+from dwsim.errors import Conflict, InvalidInput, NotFound
+from dwsim.runs import workflow
+from dwsim.runs.model import RunRecord, RunStatus
+from dwsim.runs.plan import DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, MAX_BATCHES, split
+from dwsim.runs.workflow import Services, run_prefix
+from dwsim.store.base import now_iso
+
+
+def start_run(services: Services, experiment_name: str, rows: dict[str, int] | None = None,
+              seed: int | None = None, batch_rows: int | None = None,
+              compression: str = "snappy", executor: dict[str, Any] | None = None) -> RunRecord:
+    """Validate the request, then create the run and claim the experiment in one atomic write.
+    An infeasible request is refused here, before anything is written."""
+    from dwsim.experiments import with_table_rows
+
+    batch_rows = DEFAULT_BATCH_ROWS if batch_rows is None else batch_rows
+    if not 1 <= batch_rows <= MAX_BATCH_ROWS:
+        raise InvalidInput(f"batch rows must be between 1 and {MAX_BATCH_ROWS:,}, not {batch_rows}")
+    if compression not in COMPRESSIONS:
+        raise InvalidInput(f"compression must be one of {', '.join(COMPRESSIONS)}, not {compression!r}")
+    if seed is not None and not 0 <= seed < 2**63:
+        raise InvalidInput(f"seed must be between 0 and 2**63 - 1, not {seed}")
+    stored = services.store.get_experiment(experiment_name).experiment
+    experiment = with_table_rows(stored, rows) if rows else stored
+    batches = len(split(experiment, batch_rows))
+    if batches > MAX_BATCHES:
+        raise InvalidInput(f"{batches:,} batches of {batch_rows:,} rows; at most {MAX_BATCHES:,}: "
+                           "raise the batch size")
+    run = RunRecord(
+        run_id=_new_id(), experiment=experiment_name, started_at=now_iso(),
+        seed=secrets.randbelow(2**31) if seed is None else seed,
+        requested_rows={t.name: t.target_rows for t in experiment.tables},
+        batch_rows=batch_rows, compression=compression, executor=executor or local_executor(),
+    )
+    run.progress.rows_total = experiment.total_rows
+    run.progress.batches_total = batches
+    run.output = services.objects.uri(run_prefix(experiment_name, run.run_id))
+    services.store.start_run(run)
+    return run
+
+
+def _new_id() -> str:
+    from dwsim.runs.model import new_run_id
+
+    return new_run_id()
+
+
+def local_executor() -> dict[str, Any]:
+    return {"kind": "local", "pid": os.getpid(), "host": socket.gethostname()}
+
+
+def cancel_run(services: Services, experiment_name: str, run_id: str) -> RunRecord:
+    run = services.store.get_run(experiment_name, run_id)
+    if not run.active:
+        raise Conflict(f"run {run_id} is already {run.status.value}; only a RUNNING run can be cancelled",
+                       {"status": run.status.value})
+    if not workflow.abort(services, experiment_name, run_id, "cancelled by the user"):
+        raise Conflict(f"run {run_id} finished before it could be cancelled")
+    return services.store.get_run(experiment_name, run_id)
+
+
+def executor_alive(run: RunRecord) -> bool | None:
+    """True/False for a local executor on this host; None when this host cannot tell."""
+    info = run.executor or {}
+    if info.get("kind") != "local" or info.get("host") != socket.gethostname():
+        return None
+    try:
+        os.kill(int(info["pid"]), 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, KeyError, ValueError):
+        return None
+    return True
+
+
+def recover(services: Services, experiment_name: str, force: bool = False) -> dict[str, Any]:
+    """Release a claim whose executor is gone (crash, kill, timeout): its run becomes FAILED.
+    Refuses while the executor is alive, unless forced when it cannot be checked."""
+    run_id = services.store.active_run_id(experiment_name)
+    if run_id is None:
+        services.store.get_experiment(experiment_name)  # NotFound for unknown experiments
+        raise Conflict(f"experiment '{experiment_name}' has no active run to recover")
+    try:
+        run = services.store.get_run(experiment_name, run_id)
+    except NotFound:
+        run = None
+    if run is not None and run.active:
+        alive = executor_alive(run)
+        if alive or (alive is None and not force):
+            how = "is still running" if alive else "cannot be checked from this host (use --force)"
+            raise Conflict(f"run {run_id}'s executor {how}", {"active_run_id": run_id})
+        workflow.fail(services, experiment_name, run_id,
+                      "recovered: the executor stopped without finishing the run")
+        return {"run_id": run_id, "action": "marked FAILED and released the claim"}
+    # The claim points at a finished or missing run: finishing crashed between its two writes.
+    stale = run or RunRecord(run_id=run_id, experiment=experiment_name, started_at=now_iso(),
+                             seed=0, requested_rows={}, batch_rows=1, status=RunStatus.FAILED)
+    services.store.finish_run(stale)
+    return {"run_id": run_id, "action": "released a stale claim"}
+
+
+def validate_rows(rows: Any) -> dict[str, int] | None:
+    """Request bodies: {"table": n, ...}."""
+    if rows is None:
+        return None
+    if not isinstance(rows, dict) or not all(isinstance(k, str) for k in rows):
+        raise InvalidInput("rows must be an object of table name → row count")
+    return rows
