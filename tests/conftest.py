@@ -39,3 +39,25 @@ def dynamodb_store(aws):
 def store(request):
     """Each contract test runs once per adapter."""
     return request.getfixturevalue(f"{request.param}_store")
+
+
+@pytest.fixture
+def local_objects(tmp_path):
+    from dwsim.objects.local import LocalObjectStore
+
+    return LocalObjectStore(tmp_path / "objects")
+
+
+@pytest.fixture
+def s3_objects(aws):
+    from dwsim.objects.s3 import S3ObjectStore
+
+    client = boto3.client("s3")
+    client.create_bucket(Bucket="dwsim-test")
+    return S3ObjectStore("dwsim-test", client)
+
+
+@pytest.fixture(params=["local", "s3"])
+def objects(request):
+    """Each object-store contract test runs once per adapter."""
+    return request.getfixturevalue(f"{request.param}_objects")

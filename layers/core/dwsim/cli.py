@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     rcancel.add_argument("name")
     rcancel.add_argument("run_id")
     rcancel.set_defaults(handler=cmd_runs_cancel)
+    rverify = run_commands.add_parser(
+        "verify", parents=leaf, help="read a run's Parquet back: counts, duplicate keys, orphans")
+    rverify.add_argument("name")
+    rverify.add_argument("run_id")
+    rverify.set_defaults(handler=cmd_runs_verify)
     rrecover = run_commands.add_parser(
         "recover", parents=leaf, help="release the claim of a run whose executor is gone")
     rrecover.add_argument("name")
@@ -342,6 +347,24 @@ def cmd_runs_cancel(args: argparse.Namespace, store: MetadataStore) -> int:
     run = cancel_run(_services(args, store), args.name, args.run_id)
     emit(args, run.to_json(), f"Cancelled run {run.run_id}: {run.status.value}")
     return 0
+
+
+def cmd_runs_verify(args: argparse.Namespace, store: MetadataStore) -> int:
+    from dwsim.runs.verify import verify_run
+    from dwsim.runs.workflow import run_snapshot
+
+    services = _services(args, store)
+    run = store.get_run(args.name, args.run_id)
+    if run.status.value != "COMPLETED":
+        raise InvalidInput(f"run {run.run_id} is {run.status.value}; only a COMPLETED run can be verified")
+    report = verify_run(services.objects, run_snapshot(services, args.name, args.run_id), run)
+    lines = [f"{'ok  ' if c.failures == 0 else 'FAIL'} {c.table:<14} {c.kind:<11} "
+             f"({', '.join(c.columns)}) {c.detail}" if c.columns else
+             f"{'ok  ' if c.failures == 0 else 'FAIL'} {c.table:<14} {c.kind:<11} {c.detail}"
+             for c in report.checks]
+    lines.append("Integrity: " + ("every check passed" if report.ok else "FAILED"))
+    emit(args, report.to_dict(), "\n".join(lines))
+    return 0 if report.ok else 1
 
 
 def cmd_runs_recover(args: argparse.Namespace, store: MetadataStore) -> int:

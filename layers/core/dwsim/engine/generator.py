@@ -93,8 +93,9 @@ class TableGenerator:
                              f"'{self.table.name}' ({self.rows} rows)")
         idx = np.arange(start, start + count, dtype=np.uint64)
         columns = self.columns_at([c.name for c in self.table.columns], idx, depth=0)
-        return pa.Table.from_arrays([columns[c.name] for c in self.table.columns],
-                                    schema=arrow_schema(self.table))
+        schema = arrow_schema(self.table)
+        fields = [field.with_type(columns[field.name].type) for field in schema]  # dictionary text
+        return pa.Table.from_arrays([columns[f.name] for f in fields], schema=pa.schema(fields))
 
     def columns_at(self, names: list[str], idx: np.ndarray, depth: int) -> dict[str, pa.Array]:
         """Values of `names` at row indices `idx` (any rows, in any order)."""
@@ -188,6 +189,8 @@ class TableGenerator:
         ref = fk.ref_columns[position]
         array = parent.columns_at([ref], rows, depth + 1)[ref]
         target = arrow_type(self.table.column(fk.columns[position]))
+        if isinstance(array, pa.DictionaryArray):
+            array = array.dictionary_decode()
         return array if array.type == target else pc.cast(array, target, safe=False)
 
 

@@ -10,8 +10,10 @@ COMPRESSIONS = ("snappy", "zstd", "gzip", "none")
 
 def to_parquet(table: pa.Table, compression: str = "snappy") -> bytes:
     sink = pa.BufferOutputStream()
+    # Pool-sampled text arrives dictionary-encoded; without the stored Arrow schema every
+    # reader (and the warehouse) sees plain strings, as the table's schema says.
     pq.write_table(table, sink, compression=None if compression == "none" else compression,
-                   use_dictionary=True, write_statistics=True)
+                   use_dictionary=True, write_statistics=True, store_schema=False)
     return sink.getvalue().to_pybytes()
 
 

@@ -7,6 +7,7 @@ import functools
 import json
 import random
 
+import numpy as np
 import pyarrow as pa
 
 DEFAULT_POOL_SIZE = 1024
@@ -67,6 +68,16 @@ def json_pool(seed: int, size: int) -> tuple[str, ...]:
                              "active": fake.boolean(), "score": round(fake.pyfloat(0, 2, True), 2)},
                             separators=(",", ":"))
                  for _ in range(size))
+
+
+@functools.lru_cache(maxsize=512)
+def dictionary(values: tuple[str, ...]) -> tuple[pa.Array, np.ndarray]:
+    """The pool's distinct values, and each pool position's index among them. Rows keep the
+    pool's frequencies (Faker repeats common names) while Parquet gets a proper dictionary."""
+    distinct = list(dict.fromkeys(values))
+    where = {value: i for i, value in enumerate(distinct)}
+    remap = np.fromiter((where[v] for v in values), dtype=np.int32, count=len(values))
+    return pa.array(distinct, type=pa.string()), remap
 
 
 def as_arrow(values: tuple[str, ...]) -> pa.Array:

@@ -39,11 +39,15 @@ def fixed_width_strings(chars: np.ndarray) -> pa.Array:
     return fixed.cast(pa.binary()).cast(pa.string())
 
 
-def base36(values: np.ndarray, width: int, upper: bool = False) -> pa.Array:
+def base36(values: np.ndarray, width: int, upper: bool = False, prefix: str = "") -> pa.Array:
+    """Fixed-width base-36 text of each value, after an optional constant prefix."""
     alphabet = BASE36_UPPER if upper else BASE36
-    digits = np.empty((len(values), width), dtype=np.uint8)
+    lead = len(prefix)
+    digits = np.empty((len(values), lead + width), dtype=np.uint8)
+    if lead:
+        digits[:, :lead] = np.frombuffer(prefix.encode(), dtype=np.uint8)
     rest = values.astype(U64, copy=True)
-    for position in range(width - 1, -1, -1):
+    for position in range(lead + width - 1, lead - 1, -1):
         digits[:, position] = alphabet[(rest % U64(36)).astype(np.intp)]
         rest //= U64(36)
     return fixed_width_strings(digits)
@@ -61,7 +65,17 @@ def decimal_array(units: np.ndarray, typ: pa.Decimal128Type) -> pa.Array:
 def with_nulls(array: pa.Array, null_mask: np.ndarray) -> pa.Array:
     if not null_mask.any():
         return array
+    if isinstance(array, pa.DictionaryArray):
+        indices = pa.array(array.indices.to_numpy(zero_copy_only=False), mask=null_mask)
+        return pa.DictionaryArray.from_arrays(indices, array.dictionary)
     return pc.if_else(pa.array(null_mask), pa.nulls(len(array), array.type), array)
+
+
+def pick(pool: tuple[str, ...], positions: np.ndarray) -> pa.DictionaryArray:
+    """Rows that sample a small pool, as dictionary indices: no string is copied per row, and
+    Parquet writes the pool once per part (dictionary encoding)."""
+    distinct, remap = pools.dictionary(pool)
+    return pa.DictionaryArray.from_arrays(pa.array(remap[positions.astype(np.intp)]), distinct)
 
 
 def _width_for(count: int) -> int:
@@ -149,14 +163,14 @@ class ColumnValues:
         room = length - width - 1
         if self.rule == "email":
             local_pool, domain_pool = pools.email_parts(self._pool_seed(), self.pool_size)
-            domain_arr = pools.as_arrow(domain_pool)
             budget = room - 1 - max(len(d) for d in domain_pool)
             if budget >= 1:
-                local = pools.as_arrow(local_pool).take(pa.array(below(self.bits(vidx, "local"), len(local_pool))))
-                local = pc.utf8_slice_codeunits(local, 0, budget)
-                domain = domain_arr.take(pa.array(below(self.bits(vidx, "domain"), len(domain_pool))))
-                head = pc.binary_join_element_wise(local, suffix, ".")
-                return pc.binary_join_element_wise(head, domain, "@")
+                # local + ".<unique>" + "@domain" in one join; pools are trimmed, not rows.
+                locals_ = pools.as_arrow(tuple(p[:budget] for p in local_pool))
+                domains_ = pools.as_arrow(tuple("@" + d for d in domain_pool))
+                local = locals_.take(pa.array(below(self.bits(vidx, "local"), len(local_pool))))
+                domain = domains_.take(pa.array(below(self.bits(vidx, "domain"), len(domain_pool))))
+                return pc.binary_join_element_wise(local, base36(vidx, width, prefix="."), domain, "")
         if room < 2:
             return suffix
         pool = pools.faker_pool(self.rule, self._pool_seed(), self.pool_size, room) \
@@ -192,7 +206,7 @@ class ColumnValues:
         if t is DataType.BINARY:
             return self._binary(bits, unique=False)
         pool = pools.json_pool(self._pool_seed(), self.pool_size)
-        return pools.as_arrow(pool).take(pa.array(below(bits, len(pool))))
+        return pick(pool, below(bits, len(pool)))
 
     @property
     def _is_shaped(self) -> bool:
@@ -245,6 +259,8 @@ class ColumnValues:
             positions = np.minimum(positions, len(c.values) - 1)
         else:
             positions = below(bits, len(c.values))
+        if pa.types.is_string(values.type):
+            return pick(tuple(values.to_pylist()), positions)
         return values.take(pa.array(positions.astype(np.int64)))
 
     def _strings(self, bits: np.ndarray, idx: np.ndarray) -> pa.Array:
@@ -261,7 +277,7 @@ class ColumnValues:
             pool = pools.faker_pool(self.rule, self._pool_seed(), self.pool_size, length)
         else:
             pool = pools.filler_pool(self._pool_seed(), self.pool_size, length)
-        return pools.as_arrow(pool).take(pa.array(below(bits, len(pool))))
+        return pick(pool, below(bits, len(pool)))
 
     def _uuids(self, high: np.ndarray, low: np.ndarray) -> pa.Array:
         nibbles = np.empty((len(high), 32), dtype=np.uint8)

@@ -83,6 +83,11 @@ def plan(services: Services, experiment_name: str, run_id: str) -> dict[str, Any
             "rows_total": experiment.total_rows, "batches_key": batches_key}
 
 
+def run_snapshot(services: Services, experiment_name: str, run_id: str) -> Experiment:
+    """The experiment exactly as the run generated it (row targets applied)."""
+    return _snapshot(services.objects, _plan_keys(run_prefix(experiment_name, run_id))[0])
+
+
 @functools.lru_cache(maxsize=8)
 def _snapshot(objects: ObjectStore, key: str) -> Experiment:
     return Experiment.model_validate_json(objects.get(key))

@@ -1,0 +1,140 @@
+"""Whole runs on the embedded default: plan → batches (process pool) → finalize, read back."""
+
+from __future__ import annotations
+
+import io
+import json
+import socket
+import threading
+import time
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from dwsim.config import Settings
+from dwsim.errors import Conflict, RunActive, SchemaInvalid
+from dwsim.runs import lifecycle, local
+from dwsim.runs.model import RunStatus
+from dwsim.schema.validate import prepare
+from tests.support.schemas import TPCH_ROWS, kitchen_sink, tpch_experiment
+
+
+@pytest.fixture
+def home(tmp_path):
+    settings = Settings.from_env(tmp_path / "home")
+    services = local.services_for(settings)
+    services.store.create_experiment(tpch_experiment())
+    return settings, services
+
+
+def read_tables(services, run) -> dict[str, pa.Table]:
+    out = {}
+    for table in run.tables:
+        prefix = f"experiments/{run.experiment}/runs/{run.run_id}/{table.name}/"
+        parts = [pq.read_table(io.BytesIO(services.objects.get(k))) for k in services.objects.list(prefix)]
+        out[table.name] = pa.concat_tables(parts)
+    return out
+
+
+def test_a_run_writes_exact_verified_parquet_and_load_sql(home):
+    settings, services = home
+    run = lifecycle.start_run(services, "tpch", seed=5, batch_rows=7000)
+    final = local.execute(settings, "tpch", run.run_id, workers=1)
+    assert final.status is RunStatus.COMPLETED, final.traceback
+    assert final.progress.batches_done == final.progress.batches_total == 19
+    assert final.progress.rows_done == sum(TPCH_ROWS.values())
+    assert {t.name: t.rows for t in final.tables} == TPCH_ROWS
+    lineitem = next(t for t in final.tables if t.name == "lineitem")
+    assert len(lineitem.files) == 9 and all(f.endswith(".parquet") for f in lineitem.files)
+    prefix = f"experiments/tpch/runs/{run.run_id}"
+    manifest = json.loads(services.objects.get(f"{prefix}/_manifests/lineitem.manifest"))
+    assert [e["meta"]["content_length"] for e in manifest["entries"]] == [
+        services.objects.size(f.split(str(services.objects.root) + "/")[1]) for f in lineitem.files]
+    sql = services.objects.get(f"{prefix}/load.sql").decode()
+    assert sql == final.load_sql
+    assert "COPY tpch.lineitem FROM" in sql and "FORMAT AS PARQUET MANIFEST" in sql
+    assert "MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE" in sql and "CREATE EXTERNAL TABLE" in sql
+    assert services.objects.exists(f"{prefix}/_SUCCESS")
+    assert services.store.active_run_id("tpch") is None
+    assert final.duration_seconds is not None and final.finished_at
+
+
+def test_one_and_four_workers_write_identical_tables(home):
+    settings, services = home
+    one = local.execute(settings, "tpch", lifecycle.start_run(services, "tpch", seed=9, batch_rows=5000).run_id, 1)
+    four = local.execute(settings, "tpch", lifecycle.start_run(services, "tpch", seed=9, batch_rows=5000).run_id, 4)
+    assert one.status is four.status is RunStatus.COMPLETED
+    first, second = read_tables(services, one), read_tables(services, four)
+    assert all(first[name].equals(second[name]) for name in first)
+
+
+def test_injected_batch_failure_fails_the_run_with_traceback(home, monkeypatch):
+    settings, services = home
+    monkeypatch.setenv("DWSIM_FAULT_BATCH", "lineitem:1")
+    run = lifecycle.start_run(services, "tpch", batch_rows=10000)
+    final = local.execute(settings, "tpch", run.run_id, workers=2)
+    assert final.status is RunStatus.FAILED
+    assert "injected failure in batch 1 of table lineitem" in final.error
+    assert "Traceback" in final.traceback and "InjectedFault" in final.traceback
+    assert services.store.active_run_id("tpch") is None
+    assert not services.objects.exists(f"experiments/tpch/runs/{run.run_id}/_SUCCESS")
+
+
+def test_cancel_aborts_a_running_run(home):
+    settings, services = home
+    big = dict(TPCH_ROWS, lineitem=400_000)
+    run = lifecycle.start_run(services, "tpch", rows=big, batch_rows=2000)
+    result = {}
+    worker = threading.Thread(target=lambda: result.update(final=local.execute(settings, "tpch", run.run_id)))
+    worker.start()
+    deadline = time.monotonic() + 60
+    while services.store.get_run("tpch", run.run_id).progress.batches_done < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    cancelled = lifecycle.cancel_run(services, "tpch", run.run_id)
+    worker.join(60)
+    assert cancelled.status is RunStatus.ABORTED
+    final = result["final"]
+    assert final.status is RunStatus.ABORTED and final.error == "cancelled by the user"
+    assert final.progress.batches_done < final.progress.batches_total
+    assert services.store.active_run_id("tpch") is None
+    assert not services.objects.exists(f"experiments/tpch/runs/{run.run_id}/_SUCCESS")
+    with pytest.raises(Conflict, match="already ABORTED"):
+        lifecycle.cancel_run(services, "tpch", run.run_id)
+
+
+def test_second_start_while_running_names_the_active_run(home):
+    _, services = home
+    first = lifecycle.start_run(services, "tpch")
+    with pytest.raises(RunActive) as info:
+        lifecycle.start_run(services, "tpch")
+    assert info.value.run_id == first.run_id
+
+
+def test_infeasible_request_is_refused_before_anything_is_written(home):
+    settings, services = home
+    with pytest.raises(SchemaInvalid, match="partsupp"):  # part × supplier = 200,000 pairs
+        lifecycle.start_run(services, "tpch", rows={"partsupp": 200_001})
+    services.store.create_experiment(prepare(kitchen_sink(10)))
+    with pytest.raises(SchemaInvalid, match="exact"):
+        lifecycle.start_run(services, "sink", rows={"exact": 37})
+    assert services.store.list_runs("tpch") == [] and services.store.active_run_id("sink") is None
+    assert services.objects.list("experiments/") == []
+
+
+def test_recover_releases_a_claim_whose_executor_is_gone(home):
+    _, services = home
+    gone = {"kind": "local", "pid": 2**22 + 12345, "host": socket.gethostname()}  # no such pid
+    run = lifecycle.start_run(services, "tpch", executor=gone)
+    with pytest.raises(RunActive):
+        lifecycle.start_run(services, "tpch")
+    result = lifecycle.recover(services, "tpch")
+    assert result["run_id"] == run.run_id
+    recovered = services.store.get_run("tpch", run.run_id)
+    assert recovered.status is RunStatus.FAILED and "recovered" in recovered.error
+    assert services.store.active_run_id("tpch") is None
+    live = lifecycle.start_run(services, "tpch")  # this process is alive
+    with pytest.raises(Conflict, match="still running"):
+        lifecycle.recover(services, "tpch")
+    assert services.store.active_run_id("tpch") == live.run_id
