@@ -5,15 +5,19 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from typing import Any
+import traceback
+from typing import TYPE_CHECKING, Any
 
 from dwsim.engine.parquet import COMPRESSIONS
-from dwsim.errors import Conflict, InvalidInput, NotFound
+from dwsim.errors import Conflict, DwSimError, InvalidInput, NotFound
 from dwsim.runs import workflow
 from dwsim.runs.model import RunRecord, RunStatus
 from dwsim.runs.plan import DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, MAX_BATCHES, split
 from dwsim.runs.workflow import Services, run_prefix
 from dwsim.store.base import now_iso
+
+if TYPE_CHECKING:
+    from dwsim.workflows.base import WorkflowStarter
 
 
 def start_run(services: Services, experiment_name: str, rows: dict[str, int] | None = None,
@@ -116,3 +120,34 @@ def validate_rows(rows: Any) -> dict[str, int] | None:
     if not isinstance(rows, dict) or not all(isinstance(k, str) for k in rows):
         raise InvalidInput("rows must be an object of table name → row count")
     return rows
+
+
+class WorkflowStartFailed(DwSimError):
+    code = "workflow_start_failed"
+    status = 503
+
+
+def start_generation(services: Services, starter: WorkflowStarter, experiment_name: str,
+                     rows: dict[str, int] | None = None, seed: int | None = None,
+                     batch_rows: int | None = None, compression: str = "snappy") -> RunRecord:
+    """Claim the experiment (the guard), then start the workflow. If the workflow cannot be
+    started, the run is marked FAILED and the claim released: nothing stays half-started."""
+    run = start_run(services, experiment_name, rows, seed, batch_rows, compression,
+                    executor={"kind": "pending"})
+    try:
+        run.executor = starter.start(run)
+    except Exception as exc:
+        workflow.fail(services, experiment_name, run.run_id,
+                      f"could not start the workflow: {type(exc).__name__}: {exc}",
+                      traceback.format_exc())
+        raise WorkflowStartFailed(f"could not start the workflow for run {run.run_id}: {exc}",
+                                  {"run_id": run.run_id}) from None
+    services.store.update_run(run)
+    return services.store.get_run(experiment_name, run.run_id)
+
+
+def cancel_generation(services: Services, starter: WorkflowStarter, experiment_name: str,
+                      run_id: str) -> RunRecord:
+    run = cancel_run(services, experiment_name, run_id)
+    starter.stop(run)
+    return run

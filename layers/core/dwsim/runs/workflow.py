@@ -52,6 +52,10 @@ class Services:
     objects: ObjectStore
 
 
+def experiment_prefix(experiment: str) -> str:
+    return f"experiments/{experiment}/"
+
+
 def run_prefix(experiment: str, run_id: str) -> str:
     return f"experiments/{experiment}/runs/{run_id}"
 

@@ -1,0 +1,72 @@
+"""/api/experiments: list, create from JSON, import SQL, show, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler import Response, content_types
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+
+from dwsim.api import context
+from dwsim.api.models import ExperimentList, ImportSqlRequest
+from dwsim.errors import NotFound
+from dwsim.experiments import create_experiment, interpret_sql
+
+router = Router()
+Name = Annotated[str, Path(description="experiment name", min_length=1, max_length=64)]
+
+
+def json_response(body: dict[str, Any], status: int = 200) -> Response[dict]:
+    """A JSON body with a status; Powertools serialises it (and checks it is an object)."""
+    return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
+
+
+def _last_run(name: str) -> dict | None:
+    try:
+        runs = context.current().services.store.list_runs(name)
+    except NotFound:
+        return None
+    if not runs:
+        return None
+    run = runs[0]
+    return {"run_id": run.run_id, "status": run.status.value, "started_at": run.started_at}
+
+
+@router.get("/api/experiments", summary="List experiments", response_description="experiments")
+def list_experiments() -> ExperimentList:
+    summaries = context.current().services.store.list_experiments()
+    return ExperimentList.model_validate({"experiments": [
+        {**s.to_dict(), "last_run": _last_run(s.name)} for s in summaries]})
+
+
+@router.post("/api/experiments", summary="Create an experiment from a JSON schema")
+def create(schema: Annotated[dict[str, Any], Body(description="the experiment schema")]) -> Response[dict]:
+    stored = create_experiment(context.current().services.store, schema)
+    return json_response({**stored.experiment.to_json(), "created_at": stored.created_at}, 201)
+
+
+@router.post("/api/experiments/import-sql", summary="Import CREATE TABLE DDL")
+def import_sql(request: Annotated[ImportSqlRequest, Body()]) -> Response[dict]:
+    experiment = interpret_sql(request.sql.encode("utf-8", "surrogatepass"), request.name,
+                               request.dialect, request.target_rows, request.description)
+    if request.dry_run:
+        return json_response(experiment.to_json(), 200)
+    stored = context.current().services.store.create_experiment(experiment)
+    return json_response({**experiment.to_json(), "created_at": stored.created_at}, 201)
+
+
+@router.get("/api/experiments/<name>", summary="Show an experiment as dw-sim understands it")
+def show(name: Name) -> Response[dict]:
+    stored = context.current().services.store.get_experiment(name)
+    return json_response({**stored.experiment.to_json(), "created_at": stored.created_at})
+
+
+@router.delete("/api/experiments/<name>", summary="Delete an experiment, its runs and data")
+def delete(name: Name) -> Response[dict]:
+    from dwsim.runs.workflow import experiment_prefix
+
+    services = context.current().services
+    services.store.delete_experiment(name)
+    removed = services.objects.delete_prefix(experiment_prefix(name))
+    return json_response({"deleted": name, "objects_removed": removed})

@@ -1,0 +1,43 @@
+"""Starts and stops the generation state machine in AWS Step Functions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from dwsim.runs.model import RunRecord
+from dwsim.workflows.base import WorkflowStarter
+
+
+class StepFunctionsStarter(WorkflowStarter):
+    def __init__(self, state_machine_arn: str, client: Any = None):
+        self.state_machine_arn = state_machine_arn
+        self.client = client or boto3.client("stepfunctions")
+
+    def start(self, run: RunRecord) -> dict[str, Any]:
+        response = self.client.start_execution(
+            stateMachineArn=self.state_machine_arn,
+            name=run.run_id,  # one execution per run: a retried start cannot run twice
+            input=json.dumps({"experiment": run.experiment, "run_id": run.run_id}),
+        )
+        return {"kind": "stepfunctions", "execution_arn": response["executionArn"]}
+
+    def stop(self, run: RunRecord) -> None:
+        arn = (run.executor or {}).get("execution_arn")
+        if not arn:
+            return
+        try:
+            self.client.stop_execution(executionArn=arn, error="Cancelled",
+                                       cause="cancelled by the user")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ExecutionDoesNotExist":
+                raise
+
+    def status(self, run: RunRecord) -> str | None:
+        arn = (run.executor or {}).get("execution_arn")
+        if not arn:
+            return None
+        return self.client.describe_execution(executionArn=arn)["status"]
