@@ -1,0 +1,141 @@
+"""A moto "deployment" of template.yaml: table and bucket from the template's own definitions,
+the real state machine definition, and Lambda invocations dispatched in-process to the real
+handlers in functions/ (moto runs the ASL; our code is not mocked)."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import json
+import time
+import traceback
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.awslambda_simple.models import LambdaSimpleBackend
+
+from tests.support.template import ROOT, create_metadata_table
+
+FUNCTIONS = {"PlanFunction": "plan", "BatchFunction": "batch", "FinalizeFunction": "finalize",
+             "MarkFailedFunction": "mark_failed", "StatusChangeFunction": "status_change",
+             "ApiFunction": "api"}
+TABLE, BUCKET = "dwsim-metadata", "dwsim-data"
+
+
+def load_handler(folder: str):
+    path = ROOT / "functions" / folder / "app.py"
+    spec = importlib.util.spec_from_file_location(f"functions_{folder}_app", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.lambda_handler
+
+
+class LambdaContext:
+    def __init__(self, name: str):
+        self.function_name = name
+        self.memory_limit_in_mb = 1024
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
+        self.aws_request_id = f"req-{time.monotonic_ns()}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+class Deployment:
+    def __init__(self, monkeypatch):
+        self.monkeypatch = monkeypatch
+        self.handlers = {name: load_handler(folder) for name, folder in FUNCTIONS.items()}
+        self.calls: list[tuple[str, dict]] = []
+        monkeypatch.setattr(LambdaSimpleBackend, "invoke", lambda backend, *args: self._invoke(*args))
+        self.dynamodb = boto3.client("dynamodb")
+        create_metadata_table(self.dynamodb, TABLE)
+        self.s3 = boto3.client("s3")
+        self.s3.create_bucket(Bucket=BUCKET)
+        self.sfn = boto3.client("stepfunctions")
+        role = boto3.client("iam").create_role(
+            RoleName="dwsim-test", AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": []}))
+        self.role_arn = role["Role"]["Arn"]
+        lam = boto3.client("lambda")
+        self.function_arns = {}
+        for name in FUNCTIONS:
+            self.function_arns[name] = lam.create_function(
+                FunctionName=name, Runtime="python3.12", Role=self.role_arn, Handler="app.lambda_handler",
+                Code={"ZipFile": _zip()})["FunctionArn"]
+        definition = (ROOT / "statemachine" / "generate.asl.json").read_text()
+        for name, arn in self.function_arns.items():
+            definition = definition.replace(f"${{{name}Arn}}", arn)
+        definition = definition.replace("${BucketName}", BUCKET)
+        assert "${" not in definition, "every DefinitionSubstitution is provided"
+        self.state_machine_arn = self.sfn.create_state_machine(
+            name="dwsim-generate", definition=definition, roleArn=self.role_arn)["stateMachineArn"]
+        for key, value in {"DWSIM_TABLE_NAME": TABLE, "DWSIM_BUCKET": BUCKET,
+                           "DWSIM_STATE_MACHINE_ARN": self.state_machine_arn,
+                           "POWERTOOLS_METRICS_NAMESPACE": "dwsim", "POWERTOOLS_TRACE_DISABLED": "true",
+                           "DWSIM_MAX_CONCURRENCY": "4"}.items():
+            monkeypatch.setenv(key, value)
+        _reset_caches()
+
+    def _invoke(self, function_name, qualifier, body, headers, response_headers):
+        name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
+        event = json.loads(body) if body else {}
+        self.calls.append((name, event))
+        try:
+            result = self.handlers[name](event, LambdaContext(name))
+        except Exception as exc:  # what the Lambda runtime reports for an unhandled error
+            response_headers["x-amz-function-error"] = "Unhandled"
+            return json.dumps({"errorMessage": str(exc), "errorType": type(exc).__name__,
+                               "stackTrace": traceback.format_tb(exc.__traceback__)}).encode()
+        return json.dumps(result).encode()
+
+    # -- helpers --------------------------------------------------------------------------
+    def api(self, method: str, path: str, body: Any = None, event_file: str | None = None) -> tuple[int, Any]:
+        event = json.loads((ROOT / "events" / event_file).read_text()) if event_file else rest_event(method, path, body)
+        response = self.handlers["ApiFunction"](event, LambdaContext("ApiFunction"))
+        payload = json.loads(response["body"]) if response.get("body") else None
+        return response["statusCode"], payload
+
+    def wait(self, execution_arn: str, timeout: float = 120) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            described = self.sfn.describe_execution(executionArn=execution_arn)
+            if described["status"] != "RUNNING" or time.monotonic() > deadline:
+                return described
+            time.sleep(0.05)
+
+
+def rest_event(method: str, path: str, body: Any = None) -> dict:
+    """An API Gateway REST proxy event, as the deployed API sends it."""
+    return {
+        "resource": "/{proxy+}", "path": path, "httpMethod": method,
+        "headers": {"Content-Type": "application/json", "x-api-key": "test-key"},
+        "multiValueHeaders": {"Content-Type": ["application/json"]},
+        "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "pathParameters": {"proxy": path.removeprefix("/")}, "stageVariables": None,
+        "requestContext": {"resourcePath": "/{proxy+}", "httpMethod": method, "path": f"/prod{path}",
+                           "stage": "prod", "requestId": f"req-{time.monotonic_ns()}",
+                           "identity": {"apiKey": "test-key", "sourceIp": "127.0.0.1"}},
+        "body": None if body is None else (body if isinstance(body, str) else json.dumps(body)),
+        "isBase64Encoded": False,
+    }
+
+
+def _zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", "def lambda_handler(event, context):\n    return event\n")
+    return buffer.getvalue()
+
+
+def _reset_caches() -> None:
+    from dwsim.api import context
+    from dwsim.runs import workflow
+    from dwsim.steps import handlers
+
+    context.configure(None)
+    handlers.services.cache_clear()
+    workflow._snapshot.cache_clear()
+
+
+__all__ = ["BUCKET", "Deployment", "Path", "TABLE", "rest_event"]
