@@ -4,20 +4,27 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_HOME := .dwsim/demo
 
-.PHONY: install demo test lint bench clean
+.PHONY: install tools demo test lint bench openapi build clean
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,dev,aws]"
+	$(BIN)/pip install --quiet -e ".[test,dev,aws,infra]"
 	touch $@
+
+# Node tools for the infrastructure checks (asl-validator), kept out of the repository.
+tools: .tools/node_modules/.bin/asl-validator
+
+.tools/node_modules/.bin/asl-validator:
+	mkdir -p .tools
+	cd .tools && npm install --silent --no-audit --no-fund asl-validator@4
 
 demo: install
 	DWSIM_HOME=$(DEMO_HOME) $(BIN)/python examples/demo.py
 
-test: install
+test: install tools
 	$(BIN)/pytest -q
 
 lint: install
@@ -25,6 +32,15 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/engine_bench.py
+
+openapi: install
+	$(BIN)/python -c "import json; from dwsim.api.app import openapi_document; \
+	print(json.dumps(json.loads(openapi_document()), indent=2))" > docs/openapi.json
+
+# sam build needs a python3.12 on PATH; pyenv's is used when none is.
+build: install
+	PATH="$$(dirname $$(command -v python3.12 || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.12*/bin/python3.12 | tail -1)):$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/sam build
 
 clean:
 	rm -rf $(VENV) .dwsim .pytest_cache .ruff_cache tests/artifacts

@@ -8,6 +8,7 @@ import io
 
 import pyarrow.parquet as pq
 import pytest
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from tests.support.aws import BUCKET, Deployment
@@ -65,7 +66,7 @@ def test_a_failing_batch_marks_the_run_failed_with_traceback(deployed, monkeypat
     assert "injected failure in batch 1 of table orders" in final["error"]
     assert "Traceback" in final["traceback"] and "InjectedFault" in final["traceback"]
     assert "MarkFailedFunction" in {name for name, _ in deployed.calls}
-    with pytest.raises(Exception):
+    with pytest.raises(ClientError):
         deployed.s3.head_object(Bucket=BUCKET, Key=f"experiments/tpch/runs/{run['run_id']}/_SUCCESS")
     status, again = deployed.api("POST", "/api/experiments/tpch/generate", {})
     assert status == 202, "the claim was released"

@@ -1,0 +1,122 @@
+"""Infrastructure checks: the linters, SAM's validator, the ASL validator, least-privilege
+and security properties of template.yaml, and `sam build` with a size report."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.support.template import ROOT, template
+
+BIN = Path(sys.executable).parent
+LAMBDA_UNZIPPED_LIMIT = 262_144_000
+ASL = ROOT / "statemachine" / "generate.asl.json"
+
+
+def run(*command: str, env: dict | None = None, timeout: int = 900) -> subprocess.CompletedProcess:
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env, timeout=timeout)
+    assert result.returncode == 0, f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def resources(kind: str) -> dict[str, dict]:
+    return {k: v for k, v in template()["Resources"].items() if v["Type"] == kind}
+
+
+def test_cfn_lint_and_serverless_rules():
+    run(str(BIN / "cfn-lint"), "template.yaml")
+    run(str(BIN / "cfn-lint"), "template.yaml", "-a", "cfn_lint_serverless.rules")
+
+
+def test_sam_validate_lint():
+    run(str(BIN / "sam"), "validate", "--lint", "--region", "us-east-1")
+
+
+def test_asl_validator():
+    validator = ROOT / ".tools" / "node_modules" / ".bin" / "asl-validator"
+    assert validator.exists(), "run `make tools` (make test does) to install asl-validator"
+    run(str(validator), "--json-path", str(ASL))
+
+
+def test_state_machine_is_wired_to_the_template():
+    definition = json.loads(ASL.read_text())
+    placeholders = set(re.findall(r"\$\{(\w+)\}", ASL.read_text()))
+    machine = resources("AWS::Serverless::StateMachine")["GenerateStateMachine"]["Properties"]
+    assert set(machine["DefinitionSubstitutions"]) == placeholders
+    states = {**definition["States"],
+              **definition["States"]["GenerateBatches"]["ItemProcessor"]["States"]}
+    for name, state in states.items():
+        if state["Type"] == "Task":
+            assert state.get("Retry"), f"{name} has no Retry"
+        if name in ("Plan", "GenerateBatches", "Finalize"):
+            assert state["Catch"][0]["Next"] == "MarkFailed"
+    batches = definition["States"]["GenerateBatches"]
+    assert batches["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
+    assert batches["ResultPath"] is None and "ResultWriter" in batches, "results stay out of the payload"
+
+
+def test_every_route_requires_an_api_key_and_the_bucket_is_locked_down():
+    api = resources("AWS::Serverless::Api")["Api"]["Properties"]
+    assert api["Auth"]["ApiKeyRequired"] is True
+    assert api["Auth"]["UsagePlan"]["CreateUsagePlan"] == "PER_API"
+    assert "AccessLogSetting" in api
+    bucket = resources("AWS::S3::Bucket")["DataBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    policy = resources("AWS::S3::BucketPolicy")["DataBucketPolicy"]["Properties"]["PolicyDocument"]
+    assert policy["Statement"][0]["Condition"]["Bool"]["aws:SecureTransport"] == "false"
+    table = resources("AWS::DynamoDB::Table")["MetadataTable"]["Properties"]
+    assert table["SSESpecification"]["SSEEnabled"] and table["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_no_wildcard_resources_where_a_resource_can_be_named():
+    wildcards = []
+    for name, resource in template()["Resources"].items():
+        for policy in resource.get("Properties", {}).get("Policies", []) or []:
+            for statement in policy.get("Statement", []) if isinstance(policy, dict) else []:
+                if statement.get("Resource") == "*":
+                    wildcards.append((name, tuple(statement["Action"])))
+    # CloudWatch Logs delivery for the state machine's logging has no resource-level permissions.
+    assert all(all(a.startswith("logs:") for a in actions) for _, actions in wildcards), wildcards
+
+
+def test_every_function_has_a_log_group_with_retention():
+    groups = {json.dumps(v["Properties"]["LogGroupName"]) for v in resources("AWS::Logs::LogGroup").values()
+              if "LogGroupName" in v["Properties"]}
+    for name in resources("AWS::Serverless::Function"):
+        assert json.dumps({"Fn::Sub": f"/aws/lambda/${{{name}}}"}) in groups, name
+
+
+def _python312() -> str:
+    found = shutil.which("python3.12")
+    if found:
+        return str(Path(found).parent)
+    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
+    candidates = sorted(glob.glob(f"{root}/versions/3.12*/bin/python3.12"))
+    assert candidates, "sam build needs python3.12 on PATH (or under pyenv)"
+    return str(Path(candidates[-1]).parent)
+
+
+def test_sam_build_fits_lambda_size_limits(tmp_path):
+    env = {**os.environ, "PATH": f"{_python312()}:{BIN}:{os.environ['PATH']}",
+           "SAM_CLI_TELEMETRY": "0"}
+    build = tmp_path / "build"
+    run(str(BIN / "sam"), "build", "--region", "us-east-1", "--build-dir", str(build),
+        "--cache-dir", str(tmp_path / "cache"), env=env)
+
+    def size(path: Path) -> int:
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+    layers = {name: size(build / name) for name in ("DepsLayer", "CoreLayer")}
+    report = [f"{name:<22}{value:>14,} bytes" for name, value in layers.items()]
+    for function in resources("AWS::Serverless::Function"):
+        total = size(build / function) + sum(layers.values())
+        report.append(f"{function:<22}{total:>14,} bytes with layers")
+        assert total < LAMBDA_UNZIPPED_LIMIT * 0.8, f"{function}: {total:,} bytes is too close to the limit"
+    print("\nsam build sizes (unzipped):\n" + "\n".join(report))

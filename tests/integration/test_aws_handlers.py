@@ -1,0 +1,161 @@
+"""Every Lambda handler invoked with its events/ file (as `sam local invoke -e` would), under
+moto with the table and bucket from template.yaml; plus the guard through the API."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from moto import mock_aws
+
+from dwsim.runs.model import RunRecord
+from dwsim.store.base import now_iso
+from tests.support.aws import Deployment, LambdaContext, rest_event
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+RUN_ID = "01M8C6S2GRT36DRE"  # the run id the step and run events name
+
+
+def event(name: str) -> dict:
+    return json.loads((EVENTS / name).read_text())
+
+
+@pytest.fixture
+def aws(monkeypatch):
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True},
+                          "lambda": {"use_docker": False}}):
+        yield Deployment(monkeypatch)
+
+
+def invoke(aws: Deployment, function: str, payload: dict):
+    return aws.handlers[function](payload, LambdaContext(function))
+
+
+def api(aws: Deployment, name: str, mutate=None) -> tuple[int, dict]:
+    payload = event(name)
+    if mutate:
+        mutate(payload)
+    response = invoke(aws, "ApiFunction", payload)
+    return response["statusCode"], json.loads(response["body"])
+
+
+def imported(aws: Deployment) -> None:
+    status, body = api(aws, "api-import-sql.json")
+    assert status == 201, body
+
+
+def claim_fixed_run(aws: Deployment) -> RunRecord:
+    """A RUNNING run with the id the events name, claimed as the API would claim it."""
+    from dwsim.steps import handlers
+
+    run = RunRecord(run_id=RUN_ID, experiment="tpch", started_at=now_iso(), seed=1,
+                    requested_rows={}, batch_rows=250_000)
+    handlers.services().store.start_run(run)
+    return run
+
+
+def test_api_route_events(aws):
+    assert api(aws, "api-list-experiments.json") == (200, {"experiments": []})
+    status, created = api(aws, "api-create-experiment.json")
+    assert status == 201 and created["name"] == "ecommerce"
+    status, again = api(aws, "api-create-experiment.json")
+    assert status == 409 and again["error"]["code"] == "already_exists"
+    status, preview = api(aws, "api-import-sql-dry-run.json")
+    assert status == 200 and len(preview["tables"]) == 8
+    imported(aws)
+    status, shown = api(aws, "api-get-experiment.json")
+    assert status == 200 and shown["tables"][-1]["primary_key"] == ["l_orderkey", "l_linenumber"]
+    status, listed = api(aws, "api-list-experiments.json")
+    assert [e["name"] for e in listed["experiments"]] == ["ecommerce", "tpch"]
+    status, run = api(aws, "api-generate.json")
+    assert status == 202 and run["requested_rows"]["orders"] == 5000
+    assert aws.wait(run["executor"]["execution_arn"])["status"] == "SUCCEEDED"
+    status, runs = api(aws, "api-list-runs.json")
+    assert [r["status"] for r in runs["runs"]] == ["COMPLETED"]
+    status, spec = api(aws, "api-openapi.json")
+    assert status == 200 and "/api/experiments/{name}/generate" in spec["paths"]
+    status, deleted = api(aws, "api-delete-experiment.json")
+    assert status == 200 and deleted["deleted"] == "ecommerce"
+    assert api(aws, "api-get-run.json")[0] == 404, "no run has the sample id yet"
+
+
+def test_step_events_run_a_whole_workflow(aws):
+    imported(aws)
+    claim_fixed_run(aws)
+    plan = invoke(aws, "PlanFunction", event("plan.json"))
+    assert plan["batches_total"] == 8 and plan["bucket"] == "dwsim-data"
+    batches = json.loads(aws.s3.get_object(Bucket="dwsim-data", Key=plan["batches_key"])["Body"].read())
+    assert batches[7] == {**event("batch.json")}, "events/batch.json is a real plan entry"
+    for item in batches:
+        assert invoke(aws, "BatchFunction", item)["rows"] == item["count"]
+    done = invoke(aws, "FinalizeFunction", event("finalize.json"))
+    assert done == {"experiment": "tpch", "run_id": RUN_ID, "status": "COMPLETED", "rows": 6030}
+    status, run = api(aws, "api-get-run.json")
+    assert status == 200 and run["status"] == "COMPLETED"
+    status, refused = api(aws, "api-cancel-run.json")
+    assert status == 409 and "already COMPLETED" in refused["error"]["message"]
+
+
+def test_mark_failed_event_records_the_task_error_and_releases_the_claim(aws):
+    imported(aws)
+    claim_fixed_run(aws)
+    result = invoke(aws, "MarkFailedFunction", event("mark-failed.json"))
+    assert result["status"] == "FAILED" and result["error"] == "CountMismatch: row counts do not match the plan"
+    status, run = api(aws, "api-get-run.json")
+    assert run["status"] == "FAILED" and "Traceback" in run["traceback"]
+    assert api(aws, "api-list-runs.json")[0] == 200
+    status, started = api(aws, "api-generate.json")
+    assert status == 202, "the claim was released"
+    aws.wait(started["executor"]["execution_arn"])
+
+
+def test_status_change_event_aborts_a_running_run(aws):
+    imported(aws)
+    claim_fixed_run(aws)
+    result = invoke(aws, "StatusChangeFunction", event("status-change-aborted.json"))
+    assert result == {"changed": True, "status": "ABORTED", "run_id": RUN_ID}
+    again = invoke(aws, "StatusChangeFunction", event("status-change-aborted.json"))
+    assert again["changed"] is False, "a finished run is never changed twice"
+    status, cancel = api(aws, "api-cancel-run.json")
+    assert status == 409
+
+
+def test_concurrent_generate_calls_get_one_202_and_409s_naming_it(aws):
+    imported(aws)
+    barrier = threading.Barrier(6)
+    results: list[tuple[int, dict]] = []
+
+    def call():
+        barrier.wait()
+        response = invoke(aws, "ApiFunction", rest_event("POST", "/api/experiments/tpch/generate", {}))
+        results.append((response["statusCode"], json.loads(response["body"])))
+
+    threads = [threading.Thread(target=call) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    accepted = [body for status, body in results if status == 202]
+    refused = [body for status, body in results if status == 409]
+    assert len(accepted) == 1 and len(refused) == 5
+    assert {r["error"]["details"]["active_run_id"] for r in refused} == {accepted[0]["run_id"]}
+    aws.wait(accepted[0]["executor"]["execution_arn"])
+
+
+def test_api_errors_over_http(aws):
+    too_big = rest_event("POST", "/api/experiments/import-sql", "x" * 1_300_000)
+    assert invoke(aws, "ApiFunction", too_big)["statusCode"] == 413
+    status, body = api(aws, "api-import-sql.json", lambda e: e.update(body="{not json"))
+    assert status == 400 and body["error"]["code"] == "invalid_input"
+    bad_sql = {"name": "bad", "sql": "CREATE TABLE t (\n a INT,\n b VARCHAR(10\n)", "dialect": "redshift"}
+    status, body = api(aws, "api-import-sql.json", lambda e: e.update(body=json.dumps(bad_sql)))
+    assert status == 400 and body["error"]["details"]["line"] == 4
+    schema = {"name": "bad", "tables": [{"name": "t", "target_rows": 10, "columns": [
+        {"name": "flag", "data_type": "BOOLEAN", "is_unique": True}]}]}
+    status, body = api(aws, "api-create-experiment.json", lambda e: e.update(body=json.dumps(schema)))
+    assert status == 422 and body["error"]["details"][0]["location"] == "table 't', column 'flag'"
+    status, body = api(aws, "api-generate.json")
+    assert status == 404 and "experiment 'tpch' not found" in body["error"]["message"]
+    assert api(aws, "api-list-experiments.json") == (200, {"experiments": []}), "nothing stored"
