@@ -86,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run in the foreground and print the finished run")
     gen.set_defaults(handler=cmd_generate)
 
+    serve = groups.add_parser("serve", parents=leaf, help="the HTTP API and web UI on this machine")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks one)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes per run")
+    serve.add_argument("--verbose", action="store_true", help="log every request")
+    serve.set_defaults(handler=cmd_serve)
+
     runs = groups.add_parser("runs", help="list, show, cancel and recover runs")
     run_commands = runs.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
     rlist = run_commands.add_parser("list", parents=leaf, help="an experiment's runs, newest first")
@@ -372,6 +379,23 @@ def cmd_runs_recover(args: argparse.Namespace, store: MetadataStore) -> int:
 
     result = recover(_services(args, store), args.name, force=args.force)
     emit(args, result, f"Run {result['run_id']}: {result['action']}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace, store: MetadataStore) -> int:
+    from dwsim.serve import make_server
+
+    settings = Settings.from_env(args.home)
+    server = make_server(settings, args.host, args.port, args.workers, args.verbose)
+    host, port = server.server_address[:2]
+    print(f"dw-sim serving the web UI at http://{host}:{port}/ and the API at "
+          f"http://{host}:{port}/api (store: {settings.home}); Ctrl-C stops it", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0
 
 

@@ -1,0 +1,145 @@
+"""The web UI in real Chromium against `dw-sim serve`: what a person clicks, and what they see."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import shot
+
+ROOT = Path(__file__).resolve().parents[2]
+TPCH = (ROOT / "examples" / "tpch_redshift.sql").read_text()
+
+
+def import_sql(page, name: str, sql: str, rows: int = 200):
+    page.get_by_role("tab", name="Import SQL").click()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Dialect").select_option("redshift")
+    page.get_by_label("Default rows per table").fill(str(rows))
+    page.get_by_label("CREATE TABLE DDL").fill(sql)
+    page.get_by_role("button", name="Preview").click()
+
+
+def test_import_preview_create_generate_and_watch_the_run_complete(page):
+    import_sql(page, "tpch", TPCH, rows=300)
+    lineitem = page.locator('.preview-table[data-table="lineitem"]')
+    expect(lineitem).to_contain_text("primary key (l_orderkey, l_linenumber)")
+    expect(lineitem).to_contain_text("mixed radix")
+    expect(lineitem).to_contain_text("foreign key (l_partkey, l_suppkey) → partsupp(ps_partkey, ps_suppkey)")
+    expect(page.locator('.preview-table[data-table="customer"]')).to_contain_text("phone_number (inferred)")
+    expect(page.locator("#preview-area")).to_contain_text("GRANT statement skipped")
+    shot(page, "01-sql-preview")
+    page.get_by_role("button", name="Create experiment").click()
+    expect(page.locator("#preview-area")).to_contain_text("Created experiment tpch with 8 tables")
+    row = page.locator('#experiments tr[data-name="tpch"]')
+    expect(row).to_contain_text("2,400")  # 8 tables × 300 rows
+    shot(page, "02-experiment-listed")
+
+    row.get_by_role("button", name="Generate tpch").click()
+    dialog = page.locator("#generate-dialog")
+    expect(dialog.get_by_label("region rows")).to_have_value("300")
+    dialog.get_by_label("region rows").fill("5")
+    dialog.get_by_label("nation rows").fill("25")
+    dialog.get_by_label("Seed (blank: random)").fill("42")
+    shot(page, "03-generate-dialog")
+    dialog.get_by_role("button", name="Generate").click()
+
+    runs = page.locator("#runs-dialog")
+    expect(runs).to_be_visible()
+    expect(runs.locator(".badge").first).to_have_text("COMPLETED", timeout=60_000)
+    expect(runs.locator('tr[data-table="region"]')).to_contain_text("5")
+    expect(runs.locator('tr[data-table="lineitem"]')).to_contain_text("300")
+    expect(runs).to_contain_text("8 / 8 batches")
+    runs.get_by_text("Load SQL", exact=True).click()
+    expect(runs.locator("pre").first).to_contain_text("COPY tpch.lineitem FROM")
+    shot(page, "04-run-completed")
+    runs.get_by_role("button", name="Close").click()
+    expect(row.locator(".badge")).to_have_text("COMPLETED")
+
+
+def test_a_failing_run_shows_its_traceback(page, served):
+    page.get_by_role("tab", name="JSON schema").click()
+    schema = {"name": "exploding", "tables": [{"name": "boom", "target_rows": 100,
+                                               "columns": [{"name": "id", "data_type": "INT"}]}]}
+    page.get_by_label("Experiment schema (JSON)").fill(json.dumps(schema))
+    page.get_by_role("button", name="Create experiment").click()
+    row = page.locator('#experiments tr[data-name="exploding"]')
+    row.get_by_role("button", name="Generate exploding").click()
+    page.locator("#generate-dialog").get_by_role("button", name="Generate").click()
+    runs = page.locator("#runs-dialog")
+    expect(runs.locator(".badge").first).to_have_text("FAILED", timeout=60_000)
+    expect(runs.locator(".error").first).to_contain_text("injected failure in batch 0 of table boom")
+    expect(runs.locator("pre.traceback")).to_contain_text("Traceback (most recent call last)")
+    shot(page, "05-run-failed-traceback")
+
+
+def test_second_generate_while_running_shows_the_conflict_then_cancel(page):
+    page.get_by_role("tab", name="JSON schema").click()
+    schema = {"name": "big", "tables": [{"name": "events", "target_rows": 20_000_000, "columns": [
+        {"name": "id", "data_type": "BIGINT", "is_unique": True},
+        {"name": "email", "data_type": "VARCHAR", "varchar_length": 80, "faker_rule": "email", "is_unique": True},
+        {"name": "at", "data_type": "TIMESTAMP"}]}]}
+    page.get_by_label("Experiment schema (JSON)").fill(json.dumps(schema))
+    page.get_by_role("button", name="Create experiment").click()
+    row = page.locator('#experiments tr[data-name="big"]')
+    row.get_by_role("button", name="Generate big").click()
+    page.locator("#generate-dialog").get_by_role("button", name="Generate").click()
+    runs = page.locator("#runs-dialog")
+    expect(runs.locator(".badge").first).to_have_text("RUNNING")
+    run_id = runs.locator("article.run").first.get_attribute("data-run")
+    runs.get_by_role("button", name="Close").click()
+
+    row.get_by_role("button", name="Generate big").click()
+    generate = page.locator("#generate-dialog")
+    generate.get_by_role("button", name="Generate").click()
+    expect(generate.locator("#generate-error")).to_contain_text(f"already has an active run: {run_id}")
+    shot(page, "06-generate-conflict")
+    generate.get_by_role("button", name="Close").click()
+
+    row.get_by_role("button", name="View runs of big").click()
+    expect(runs.locator(".progress")).to_be_visible()
+    runs.get_by_role("button", name="Cancel run").click()
+    expect(runs.locator(".badge").first).to_have_text("ABORTED", timeout=60_000)
+    shot(page, "07-run-cancelled")
+
+
+def test_bad_sql_shows_line_and_column_and_keeps_the_text(page):
+    bad = "CREATE TABLE ok (id INT);\n\nCREATE TABLE broken (\n  id INT,\n  name VARCHAR(20\n);"
+    import_sql(page, "broken", bad)
+    error = page.locator("#sql-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text(re.compile(r"line 6, column \d+"))
+    expect(page.get_by_label("CREATE TABLE DDL")).to_have_value(bad)
+    shot(page, "08-sql-error")
+    page.get_by_label("CREATE TABLE DDL").fill(bad.replace("VARCHAR(20\n", "VARCHAR(20)\n"))
+    page.get_by_role("button", name="Preview").click()
+    expect(error).to_be_hidden()
+    expect(page.locator('.preview-table[data-table="broken"]')).to_be_visible()
+
+
+def test_delete_removes_the_experiment_after_confirmation(page):
+    import_sql(page, "doomed", "CREATE TABLE t (id INT PRIMARY KEY, email VARCHAR(80));")
+    page.get_by_role("button", name="Create experiment").click()
+    row = page.locator('#experiments tr[data-name="doomed"]')
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="Delete doomed").click()
+    dialog = page.locator("#delete-dialog")
+    expect(dialog).to_contain_text("every run record, and all generated Parquet files")
+    shot(page, "09-delete-confirmation")
+    dialog.get_by_role("button", name="Delete").click()
+    expect(row).to_have_count(0)
+    expect(page.locator("#list-status")).to_contain_text("No experiments yet")
+
+
+def test_narrow_window_and_keyboard(page):
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.keyboard.press("Tab")
+    tab = page.get_by_role("tab", name="Import SQL")
+    tab.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.get_by_role("tab", name="JSON schema")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_label("Experiment schema (JSON)")).to_be_visible()
+    shot(page, "10-narrow-window")
