@@ -72,8 +72,9 @@ def main() -> int:
     print(f"   {sum(c.kind == 'foreign_key' for c in report.checks)} foreign keys checked: "
           f"{orphans} orphan foreign keys")
     print("   " + ("PASS" if report.ok else "FAIL: " + json.dumps(report.to_dict())))
-    print("\nNext: `.venv/bin/dw-sim experiment list --home " + os.fspath(settings.home) + "`, "
-          "or `.venv/bin/dw-sim serve` for the web UI once it lands.")
+    home = os.fspath(settings.home)
+    print(f"\nNext: open the web UI on this store with `.venv/bin/dw-sim serve --home {home}` "
+          f"(http://127.0.0.1:8000/), or `.venv/bin/dw-sim runs list {NAME} --home {home}`.")
     return 0 if report.ok else 1
 
 

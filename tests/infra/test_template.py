@@ -120,3 +120,11 @@ def test_sam_build_fits_lambda_size_limits(tmp_path):
         report.append(f"{function:<22}{total:>14,} bytes with layers")
         assert total < LAMBDA_UNZIPPED_LIMIT * 0.8, f"{function}: {total:,} bytes is too close to the limit"
     print("\nsam build sizes (unzipped):\n" + "\n".join(report))
+
+
+def test_only_the_ui_page_and_assets_skip_the_api_key():
+    events = template()["Resources"]["ApiFunction"]["Properties"]["Events"]
+    open_paths = {e["Properties"]["Path"] for e in events.values()
+                  if e["Properties"].get("Auth", {}).get("ApiKeyRequired") is False}
+    assert open_paths == {"/", "/app.js", "/styles.css"}
+    assert events["Experiments"]["Properties"]["Path"] == "/api/{proxy+}"

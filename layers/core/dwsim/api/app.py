@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 
-from dwsim.api import experiments, runs
+from dwsim.api import experiments, runs, ui
 from dwsim.api.context import MAX_BODY_BYTES
 from dwsim.api.errors import error_response, from_domain, from_validation
 from dwsim.errors import DwSimError, InputTooLarge
@@ -23,6 +23,7 @@ app = APIGatewayRestResolver(enable_validation=True, cors=CORSConfig(allow_origi
                              allow_headers=["x-api-key", "content-type"], max_age=300))
 app.include_router(experiments.router)
 app.include_router(runs.router)
+app.include_router(ui.router)
 
 
 def too_large(event: dict) -> dict | None:
