@@ -119,7 +119,11 @@ def test_sam_build_fits_lambda_size_limits(tmp_path):
         total = size(build / function) + sum(layers.values())
         report.append(f"{function:<22}{total:>14,} bytes with layers")
         assert total < LAMBDA_UNZIPPED_LIMIT * 0.8, f"{function}: {total:,} bytes is too close to the limit"
-    print("\nsam build sizes (unzipped):\n" + "\n".join(report))
+    text = "sam build sizes (unzipped):\n" + "\n".join(report) + "\n"
+    artifacts = ROOT / "tests" / "artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / "sam-build-sizes.txt").write_text(text)
+    print("\n" + text)
 
 
 def test_only_the_ui_page_and_assets_skip_the_api_key():

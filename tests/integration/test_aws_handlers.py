@@ -159,3 +159,22 @@ def test_api_errors_over_http(aws):
     status, body = api(aws, "api-generate.json")
     assert status == 404 and "experiment 'tpch' not found" in body["error"]["message"]
     assert api(aws, "api-list-experiments.json") == (200, {"experiments": []}), "nothing stored"
+
+
+def test_when_the_execution_cannot_start_the_run_fails_and_the_claim_is_released(aws, monkeypatch):
+    imported(aws)
+    missing = aws.state_machine_arn.replace("dwsim-generate", "does-not-exist")
+    monkeypatch.setenv("DWSIM_STATE_MACHINE_ARN", missing)
+    from dwsim.api import context
+
+    context.configure(None)
+    status, body = api(aws, "api-generate.json")
+    assert status == 503 and body["error"]["code"] == "workflow_start_failed"
+    run_id = body["error"]["details"]["run_id"]
+    status, run = aws.api("GET", f"/api/experiments/tpch/runs/{run_id}")
+    assert run["status"] == "FAILED" and "could not start the workflow" in run["error"]
+    monkeypatch.setenv("DWSIM_STATE_MACHINE_ARN", aws.state_machine_arn)
+    context.configure(None)
+    status, started = api(aws, "api-generate.json")
+    assert status == 202, "the claim was released"
+    aws.wait(started["executor"]["execution_arn"])

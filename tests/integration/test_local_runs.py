@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dwsim.config import Settings
-from dwsim.errors import Conflict, RunActive, SchemaInvalid
+from dwsim.errors import Conflict, InvalidInput, RunActive, SchemaInvalid
 from dwsim.runs import lifecycle, local
 from dwsim.runs.model import RunStatus
 from dwsim.schema.validate import prepare
@@ -138,3 +138,15 @@ def test_recover_releases_a_claim_whose_executor_is_gone(home):
     with pytest.raises(Conflict, match="still running"):
         lifecycle.recover(services, "tpch")
     assert services.store.active_run_id("tpch") == live.run_id
+
+
+def test_zstd_compression_is_an_option(home):
+    settings, services = home
+    run = lifecycle.start_run(services, "tpch", rows={"lineitem": 2000, "orders": 500}, compression="zstd")
+    final = local.execute(settings, "tpch", run.run_id)
+    assert final.status is RunStatus.COMPLETED
+    key = final.tables[-1].files[0].split(str(services.objects.root) + "/")[1]
+    metadata = pq.read_metadata(io.BytesIO(services.objects.get(key)))
+    assert metadata.row_group(0).column(0).compression == "ZSTD"
+    with pytest.raises(InvalidInput, match="compression must be one of"):
+        lifecycle.start_run(services, "tpch", compression="lz4")
