@@ -1,14 +1,5 @@
-"""Lambda entry point: the workflow's batch step (dwsim.steps.handlers.batch)."""
+"""Lambda entry point of the workflow's batch step (logic: dwsim.steps.handlers.batch)."""
 
-from aws_lambda_powertools import Tracer
+from dwsim.steps.handlers import batch, entry
 
-from dwsim.steps import handlers
-
-tracer = Tracer(service="dwsim-workflow")
-
-
-@handlers.logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@handlers.metrics.log_metrics
-def lambda_handler(event: dict, context) -> dict:
-    return handlers.batch(event)
+lambda_handler = entry(batch)

@@ -1,14 +1,5 @@
-"""Lambda entry point: the workflow's finalize step (dwsim.steps.handlers.finalize)."""
+"""Lambda entry point of the workflow's finalize step (logic: dwsim.steps.handlers.finalize)."""
 
-from aws_lambda_powertools import Tracer
+from dwsim.steps.handlers import entry, finalize
 
-from dwsim.steps import handlers
-
-tracer = Tracer(service="dwsim-workflow")
-
-
-@handlers.logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@handlers.metrics.log_metrics
-def lambda_handler(event: dict, context) -> dict:
-    return handlers.finalize(event)
+lambda_handler = entry(finalize)

@@ -1,14 +1,5 @@
-"""Lambda entry point: the workflow's status-change step (dwsim.steps.handlers.status_change)."""
+"""Lambda entry point of the workflow's status-change step (logic: dwsim.steps.handlers.status_change)."""
 
-from aws_lambda_powertools import Tracer
+from dwsim.steps.handlers import entry, status_change
 
-from dwsim.steps import handlers
-
-tracer = Tracer(service="dwsim-workflow")
-
-
-@handlers.logger.inject_lambda_context
-@tracer.capture_lambda_handler
-@handlers.metrics.log_metrics
-def lambda_handler(event: dict, context) -> dict:
-    return handlers.status_change(event)
+lambda_handler = entry(status_change)

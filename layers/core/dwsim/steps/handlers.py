@@ -6,9 +6,10 @@ from __future__ import annotations
 import functools
 import json
 import traceback
+from collections.abc import Callable
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
 
 from dwsim.config import Settings
@@ -17,8 +18,22 @@ from dwsim.runs import workflow
 from dwsim.runs.workflow import RunNotActive, Services, run_prefix
 
 logger = Logger(service="dwsim-workflow")
+tracer = Tracer(service="dwsim-workflow")
 metrics = Metrics(namespace="dwsim", service="dwsim-workflow")
 MAX_CONCURRENCY_DEFAULT = 100
+
+
+def entry(step: Callable[[dict[str, Any]], dict[str, Any]]) -> Callable[[dict, Any], dict]:
+    """A Lambda handler for one step, with Powertools logging, tracing and metrics."""
+
+    @logger.inject_lambda_context
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def lambda_handler(event: dict, context: Any) -> dict:
+        return step(event)
+
+    lambda_handler.__name__ = f"{step.__name__}_handler"
+    return lambda_handler
 
 
 @functools.lru_cache(maxsize=1)
