@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from dwsim.config import Settings
-from dwsim.experiments import interpret_sql
+from dwsim.errors import NotFound
+from dwsim.experiments import delete_experiment, interpret_sql
 from dwsim.runs import lifecycle, local
 from dwsim.runs.verify import verify_run
 from dwsim.runs.workflow import run_snapshot
@@ -31,9 +32,9 @@ def main() -> int:
     services = local.services_for(settings)
     print(f"dw-sim demo: embedded default under {settings.home.resolve()}\n")
     try:
-        services.store.delete_experiment(NAME)
-    except Exception:  # noqa: BLE001 - a first run has nothing to delete
-        pass
+        delete_experiment(services.store, services.objects, NAME)  # start clean
+    except NotFound:
+        pass  # a first run has nothing to delete
     experiment = interpret_sql((HERE / "tpch_redshift.sql").read_bytes(), NAME, "redshift", ROWS)
     services.store.create_experiment(experiment)
     keys = sum(1 for t in experiment.tables for _ in t.foreign_keys)

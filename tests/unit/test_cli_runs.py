@@ -82,3 +82,14 @@ def test_generate_in_the_background_completes(cli):
             break
         time.sleep(0.2)
     assert status == "COMPLETED"
+
+
+def test_delete_removes_runs_and_generated_files(cli, tmp_path):
+    code, out, _ = cli("experiment", "generate", "tpch", "--wait", "--json")
+    output = Path(json.loads(out)["output"])
+    assert output.is_dir()
+    code, out, _ = cli("experiment", "delete", "tpch", "--json")
+    assert code == 0 and json.loads(out)["objects_removed"] > 8
+    assert not output.exists()
+    code, _, err = cli("runs", "list", "tpch")
+    assert code == 1 and "not found" in err

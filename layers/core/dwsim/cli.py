@@ -250,8 +250,11 @@ def cmd_show(args: argparse.Namespace, store: MetadataStore) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, store: MetadataStore) -> int:
-    store.delete_experiment(args.name)
-    emit(args, {"deleted": args.name}, f"Deleted experiment '{args.name}'.")
+    from dwsim.experiments import delete_experiment
+
+    removed = delete_experiment(store, _services(args, store).objects, args.name)
+    emit(args, {"deleted": args.name, "objects_removed": removed},
+         f"Deleted experiment '{args.name}' and {removed:,} generated file(s).")
     return 0
 
 

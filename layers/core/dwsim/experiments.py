@@ -7,9 +7,10 @@ from typing import Any
 
 from dwsim.ddl.importer import import_ddl
 from dwsim.errors import InputTooLarge, InvalidInput
+from dwsim.objects.base import ObjectStore
 from dwsim.schema.model import Experiment
 from dwsim.schema.validate import prepare
-from dwsim.store.base import ExperimentSummary, MetadataStore, StoredExperiment
+from dwsim.store.base import MetadataStore, StoredExperiment
 
 SCHEMA_SIZE_LIMIT = 5 * 1024 * 1024  # bytes of JSON schema
 
@@ -59,11 +60,10 @@ def with_table_rows(experiment: Experiment, rows: dict[str, int]) -> Experiment:
     return prepare(data)
 
 
-def import_sql(store: MetadataStore, sql: str | bytes, name: str, dialect: str,
-               target_rows: int | dict[str, int] | None = None,
-               description: str | None = None) -> StoredExperiment:
-    return store.create_experiment(interpret_sql(sql, name, dialect, target_rows, description))
+def delete_experiment(store: MetadataStore, objects: ObjectStore, name: str) -> int:
+    """Remove the schema and runs (refused while a run is active), then every generated file;
+    returns how many objects were removed."""
+    from dwsim.runs.workflow import experiment_prefix
 
-
-def list_experiments(store: MetadataStore) -> list[ExperimentSummary]:
-    return store.list_experiments()
+    store.delete_experiment(name)
+    return objects.delete_prefix(experiment_prefix(name))

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from dwsim.api import context
 from dwsim.api.models import ExperimentList, ImportSqlRequest
 from dwsim.errors import NotFound
-from dwsim.experiments import create_experiment, interpret_sql
+from dwsim.experiments import create_experiment, delete_experiment, interpret_sql
 
 router = Router()
 Name = Annotated[str, Path(description="experiment name", min_length=1, max_length=64)]
@@ -64,9 +64,6 @@ def show(name: Name) -> Response[dict]:
 
 @router.delete("/api/experiments/<name>", summary="Delete an experiment, its runs and data")
 def delete(name: Name) -> Response[dict]:
-    from dwsim.runs.workflow import experiment_prefix
-
     services = context.current().services
-    services.store.delete_experiment(name)
-    removed = services.objects.delete_prefix(experiment_prefix(name))
+    removed = delete_experiment(services.store, services.objects, name)
     return json_response({"deleted": name, "objects_removed": removed})
