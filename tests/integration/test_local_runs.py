@@ -150,3 +150,23 @@ def test_zstd_compression_is_an_option(home):
     assert metadata.row_group(0).column(0).compression == "ZSTD"
     with pytest.raises(InvalidInput, match="compression must be one of"):
         lifecycle.start_run(services, "tpch", compression="lz4")
+
+
+def test_verify_catches_duplicates_orphans_and_miscounts(home):
+    from dwsim.runs.verify import verify_run
+    from dwsim.runs.workflow import run_snapshot
+
+    settings, services = home
+    run = lifecycle.start_run(services, "tpch", seed=1)
+    final = local.execute(settings, "tpch", run.run_id)
+    snapshot = run_snapshot(services, "tpch", run.run_id)
+    assert verify_run(services.objects, snapshot, final).ok
+    prefix = f"experiments/tpch/runs/{run.run_id}"
+    customer = services.objects.get(f"{prefix}/customer/part-00000.parquet")
+    services.objects.put(f"{prefix}/customer/part-00001.parquet", customer)  # every key twice
+    services.objects.delete_prefix(f"{prefix}/nation/")  # customers' nations now orphaned
+    report = verify_run(services.objects, snapshot, final)
+    failed = {(c.table, c.kind) for c in report.checks if c.failures}
+    assert not report.ok
+    assert {("customer", "rows"), ("customer", "key"), ("nation", "rows"),
+            ("customer", "foreign_key"), ("supplier", "foreign_key")} <= failed

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from dwsim.engine.arrow_types import arrow_schema
 from dwsim.objects.base import ObjectStore
 from dwsim.runs.model import RunRecord
 from dwsim.runs.workflow import run_prefix
 from dwsim.schema.keys import declared_keys
-from dwsim.schema.model import Experiment
+from dwsim.schema.model import Experiment, Table
 
 
 @dataclass
@@ -41,34 +42,50 @@ class Report:
         return {"ok": self.ok, "checks": [c.to_dict() for c in self.checks]}
 
 
-def _read(objects: ObjectStore, prefix: str, table: str, columns: list[str]) -> pa.Table:
-    keys = [k for k in objects.list(f"{prefix}/{table}/") if k.endswith(".parquet")]
+def _read(objects: ObjectStore, prefix: str, table: Table, columns: list[str]) -> pa.Table:
+    keys = [k for k in objects.list(f"{prefix}/{table.name}/") if k.endswith(".parquet")]
     parts = [pq.read_table(io.BytesIO(objects.get(k)), columns=columns) for k in keys]
-    return pa.concat_tables(parts) if parts else pa.table({c: [] for c in columns})
+    if parts:
+        return pa.concat_tables(parts)
+    schema = arrow_schema(table)
+    return schema.empty_table().select(columns)
+
+
+def _needed_columns(experiment: Experiment) -> dict[str, list[str]]:
+    """Per table, every column a check reads, so each table's parts are read once."""
+    needed: dict[str, dict[str, None]] = {t.name: {t.columns[0].name: None} for t in experiment.tables}
+    for table in experiment.tables:
+        for _, columns in declared_keys(table):
+            needed[table.name].update(dict.fromkeys(columns))
+        for fk in table.foreign_keys:
+            needed[table.name].update(dict.fromkeys(fk.columns))
+            needed[fk.ref_table].update(dict.fromkeys(fk.ref_columns))
+    return {name: list(columns) for name, columns in needed.items()}
 
 
 def verify_run(objects: ObjectStore, experiment: Experiment, run: RunRecord) -> Report:
     prefix = run_prefix(run.experiment, run.run_id)
+    data = {name: _read(objects, prefix, experiment.table(name), columns)
+            for name, columns in _needed_columns(experiment).items()}
     report = Report()
     for table in experiment.tables:
         expected = run.requested_rows.get(table.name, table.target_rows)
-        first = [table.columns[0].name]
-        rows = _read(objects, prefix, table.name, first).num_rows
+        rows = data[table.name].num_rows
         report.checks.append(Check(table.name, "rows", [], abs(rows - expected),
                                    f"{rows:,} rows read, {expected:,} requested"))
         for kind, columns in declared_keys(table):
-            data = _read(objects, prefix, table.name, list(columns))
+            keys = data[table.name].select(list(columns))
             # NULLs never collide in SQL keys; count distinct over complete tuples only.
             for name in columns:
-                data = data.filter(data[name].is_valid())
-            distinct = data.group_by(list(columns)).aggregate([]).num_rows
-            report.checks.append(Check(table.name, "key", list(columns), data.num_rows - distinct,
-                                       f"{kind} key: {data.num_rows - distinct:,} duplicate(s)"))
+                keys = keys.filter(keys[name].is_valid())
+            duplicates = keys.num_rows - keys.group_by(list(columns)).aggregate([]).num_rows
+            report.checks.append(Check(table.name, "key", list(columns), duplicates,
+                                       f"{kind} key: {duplicates:,} duplicate(s)"))
         for fk in table.foreign_keys:
-            child = _read(objects, prefix, table.name, list(fk.columns))
+            child = data[table.name].select(list(fk.columns))
             for name in fk.columns:
                 child = child.filter(child[name].is_valid())
-            parent = _read(objects, prefix, fk.ref_table, list(fk.ref_columns))
+            parent = data[fk.ref_table].select(list(fk.ref_columns))
             parent = parent.rename_columns(list(fk.columns))
             parent = parent.cast(child.schema) if parent.schema != child.schema else parent
             orphans = child.join(parent, keys=list(fk.columns), join_type="left anti").num_rows
