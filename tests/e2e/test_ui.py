@@ -136,6 +136,7 @@ def test_delete_removes_the_experiment_after_confirmation(page):
 
 def test_narrow_window_and_keyboard(page):
     page.set_viewport_size({"width": 390, "height": 800})
+    expect(page.locator("#list-status")).to_contain_text("No experiments yet")
     page.keyboard.press("Tab")
     tab = page.get_by_role("tab", name="Import SQL")
     tab.focus()
