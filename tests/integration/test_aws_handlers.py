@@ -178,3 +178,31 @@ def test_when_the_execution_cannot_start_the_run_fails_and_the_claim_is_released
     status, started = api(aws, "api-generate.json")
     assert status == 202, "the claim was released"
     aws.wait(started["executor"]["execution_arn"])
+
+
+def test_a_stopped_execution_and_its_status_event_leave_the_run_aborted(aws):
+    imported(aws)
+    stopped = {}
+
+    def stop_from_the_console(event):  # the execution is stopped while Plan runs
+        arn = f"{aws.state_machine_arn.replace(':stateMachine:', ':execution:')}:{event['run_id']}"
+        aws.sfn.stop_execution(executionArn=arn, error="Operator", cause="stopped in the console")
+        stopped["arn"] = arn
+
+    aws.before["PlanFunction"] = stop_from_the_console
+    status, run = api(aws, "api-generate.json")
+    assert status == 202
+    described = aws.wait(run["executor"]["execution_arn"])
+    assert described["status"] == "ABORTED"
+    status, still = aws.api("GET", f"/api/experiments/tpch/runs/{run['run_id']}")
+    assert still["status"] == "RUNNING", "until the status-change event arrives"
+    change = event("status-change-aborted.json")
+    change["detail"].update(executionArn=stopped["arn"], name=run["run_id"], input=described["input"])
+    result = invoke(aws, "StatusChangeFunction", change)
+    assert result == {"changed": True, "status": "ABORTED", "run_id": run["run_id"]}
+    status, final = aws.api("GET", f"/api/experiments/tpch/runs/{run['run_id']}")
+    assert final["status"] == "ABORTED" and final["error"] == "the execution was stopped"
+    aws.before.clear()
+    status, again = api(aws, "api-generate.json")
+    assert status == 202, "the claim was released"
+    aws.wait(again["executor"]["execution_arn"])

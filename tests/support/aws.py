@@ -48,6 +48,7 @@ class Deployment:
         self.monkeypatch = monkeypatch
         self.handlers = {name: load_handler(folder) for name, folder in FUNCTIONS.items()}
         self.calls: list[tuple[str, dict]] = []
+        self.before: dict[str, object] = {}  # function name → callable(event) run before it
         monkeypatch.setattr(LambdaSimpleBackend, "invoke", lambda backend, *args: self._invoke(*args))
         self.dynamodb = boto3.client("dynamodb")
         create_metadata_table(self.dynamodb, TABLE)
@@ -81,6 +82,8 @@ class Deployment:
         name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
         event = json.loads(body) if body else {}
         self.calls.append((name, event))
+        if name in self.before:
+            self.before[name](event)
         try:
             result = self.handlers[name](event, LambdaContext(name))
         except Exception as exc:  # what the Lambda runtime reports for an unhandled error
