@@ -7,19 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dwsim.cli import main
-
 ROOT = Path(__file__).resolve().parents[2]
 TPCH = str(ROOT / "examples" / "tpch_redshift.sql")
-
-
-@pytest.fixture
-def cli(tmp_path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["--home", str(tmp_path / "home"), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 def test_import_sql_dry_run_json_shows_tpch(cli):

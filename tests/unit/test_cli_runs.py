@@ -8,24 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from dwsim.cli import main
-
 ROOT = Path(__file__).resolve().parents[2]
 ROWS = ["--rows", "region=5", "--rows", "nation=25", "--rows", "supplier=50", "--rows", "customer=300",
         "--rows", "part=400", "--rows", "partsupp=1600", "--rows", "orders=3000", "--rows", "lineitem=9000"]
 
 
 @pytest.fixture
-def cli(tmp_path, capsys):
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(["--home", str(tmp_path / "home"), *argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    code, _, err = run("experiment", "import-sql", str(ROOT / "examples" / "tpch_redshift.sql"),
+def cli(cli):
+    """The CLI with a small TPC-H experiment imported."""
+    code, _, err = cli("experiment", "import-sql", str(ROOT / "examples" / "tpch_redshift.sql"),
                        "--name", "tpch", "--dialect", "redshift", *ROWS)
     assert code == 0, err
-    return run
+    return cli
 
 
 def test_generate_wait_json_prints_the_run_record_with_every_file(cli):

@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dwsim.store.base import ExperimentSummary
+
 
 class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -38,15 +40,9 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-class ExperimentSummaryModel(BaseModel):
-    name: str
-    description: str | None
-    dialect: str | None
-    tables: int
-    total_rows: int
-    created_at: str
-    last_run: dict[str, Any] | None = None
+class ExperimentListItem(ExperimentSummary):
+    last_run: dict[str, Any] | None = Field(default=None, description="run_id, status, started_at")
 
 
 class ExperimentList(BaseModel):
-    experiments: list[ExperimentSummaryModel]
+    experiments: list[ExperimentListItem]

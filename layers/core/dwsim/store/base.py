@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from dwsim.runs.model import RunRecord
 from dwsim.schema.model import Experiment
 
@@ -17,8 +19,9 @@ class StoredExperiment:
     created_at: str
 
 
-@dataclass(frozen=True)
-class ExperimentSummary:
+class ExperimentSummary(BaseModel):
+    """What a listing shows of an experiment, without loading its schema."""
+
     name: str
     description: str | None
     dialect: str | None
@@ -27,14 +30,7 @@ class ExperimentSummary:
     created_at: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "description": self.description, "dialect": self.dialect,
-                "tables": self.tables, "total_rows": self.total_rows,
-                "created_at": self.created_at}
-
-    @classmethod
-    def of(cls, experiment: Experiment, created_at: str) -> ExperimentSummary:
-        return cls(experiment.name, experiment.description, experiment.dialect,
-                   len(experiment.tables), experiment.total_rows, created_at)
+        return self.model_dump()
 
 
 def now_iso() -> str:

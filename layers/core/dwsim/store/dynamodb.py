@@ -94,8 +94,9 @@ class DynamoDBStore(MetadataStore):
                            "KeyConditionExpression": Key("gsi1pk").eq("EXPERIMENT")}
         while True:
             page = self.table.query(**kwargs)
-            out += [ExperimentSummary(i["name"], i.get("description"), i.get("dialect"),
-                                      int(i["tables"]), int(i["total_rows"]), i["created_at"])
+            out += [ExperimentSummary(name=i["name"], description=i.get("description"),
+                                      dialect=i.get("dialect"), tables=int(i["tables"]),
+                                      total_rows=int(i["total_rows"]), created_at=i["created_at"])
                     for i in page["Items"]]
             if "LastEvaluatedKey" not in page:
                 return out

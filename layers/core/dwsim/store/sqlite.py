@@ -101,7 +101,8 @@ class SQLiteStore(MetadataStore):
         with self._connect() as db:
             rows = db.execute("SELECT name, description, dialect, tables, total_rows, created_at "
                               "FROM experiments ORDER BY name").fetchall()
-        return [ExperimentSummary(*row) for row in rows]
+        fields = ("name", "description", "dialect", "tables", "total_rows", "created_at")
+        return [ExperimentSummary(**dict(zip(fields, row, strict=True))) for row in rows]
 
     def delete_experiment(self, name: str) -> None:
         with self._transaction() as db:
