@@ -61,9 +61,10 @@ def test_state_machine_is_wired_to_the_template():
     assert batches["ResultPath"] is None and "ResultWriter" in batches, "results stay out of the payload"
 
 
-def test_every_route_requires_an_api_key_and_the_bucket_is_locked_down():
+def test_every_route_requires_auth_and_the_bucket_is_locked_down():
     api = resources("AWS::Serverless::Api")["Api"]["Properties"]
     assert api["Auth"]["ApiKeyRequired"] is True
+    assert resources("AWS::Serverless::Api")["IamApi"]["Properties"]["Auth"]["DefaultAuthorizer"] == "AWS_IAM"
     assert api["Auth"]["UsagePlan"]["CreateUsagePlan"] == "PER_API"
     assert "AccessLogSetting" in api
     bucket = resources("AWS::S3::Bucket")["DataBucket"]["Properties"]
@@ -132,3 +133,49 @@ def test_only_the_ui_page_and_assets_skip_the_api_key():
                   if e["Properties"].get("Auth", {}).get("ApiKeyRequired") is False}
     assert open_paths == {"/", "/app.js", "/styles.css"}
     assert events["Experiments"]["Properties"]["Path"] == "/api/{proxy+}"
+
+
+def _translated() -> dict:
+    """template.yaml through the SAM translator, as CloudFormation would receive it."""
+    import copy
+
+    from samtranslator.translator.transform import transform
+
+    class NoManagedPolicies:
+        def load(self) -> dict:
+            return {}
+
+    document = copy.deepcopy(template())
+    for resource in document["Resources"].values():
+        for key in ("CodeUri", "ContentUri", "DefinitionUri"):
+            if key in resource.get("Properties", {}):
+                resource["Properties"][key] = "s3://bucket/key"  # as `sam validate` does
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    return transform(document, {}, NoManagedPolicies())
+
+
+def _unwrap(value):
+    while isinstance(value, dict) and "Fn::If" in value:
+        value = value["Fn::If"][1]
+    return value
+
+
+def _security(api: dict, path: str) -> list:
+    methods = _unwrap(api["Properties"]["Body"]["paths"][path])
+    method = _unwrap(methods.get("x-amazon-apigateway-any-method") or methods.get("get"))
+    return method.get("security", [])
+
+
+def test_auth_mode_api_key_or_iam_guards_every_api_route():
+    resources = _translated()["Resources"]
+    keyed, iam = resources["Api"], resources["IamApi"]
+    assert (keyed["Condition"], iam["Condition"]) == ("UseApiKey", "UseIam")
+    assert _security(keyed, "/api/{proxy+}") == [{"api_key": []}]
+    assert all(_security(keyed, path) == [] for path in ("/", "/app.js", "/styles.css"))
+    assert _security(iam, "/api/{proxy+}") == [{"AWS_IAM": []}]
+    assert set(_unwrap(iam["Properties"]["Body"]["paths"])) == {"/api/{proxy+}"}
+    for name, resource in resources.items():  # each mode's pieces exist only in that mode
+        if name.startswith(("ApiFunction", "ApiUsagePlan", "ApiApiKey")):
+            assert resource.get("Condition") == "UseApiKey", name
+        if name.startswith("IamApi"):
+            assert resource.get("Condition") == "UseIam", name
