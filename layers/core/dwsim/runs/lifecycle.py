@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from dwsim.engine.parquet import COMPRESSIONS
 from dwsim.errors import Conflict, DwSimError, InvalidInput, NotFound
 from dwsim.runs import workflow
-from dwsim.runs.model import RunRecord, RunStatus
+from dwsim.runs.model import RunRecord, RunStatus, new_run_id
 from dwsim.runs.plan import DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, MAX_BATCHES, split
 from dwsim.runs.workflow import Services, run_prefix
 from dwsim.store.base import now_iso
@@ -41,7 +41,7 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
         raise InvalidInput(f"{batches:,} batches of {batch_rows:,} rows; at most {MAX_BATCHES:,}: "
                            "raise the batch size")
     run = RunRecord(
-        run_id=_new_id(), experiment=experiment_name, started_at=now_iso(),
+        run_id=new_run_id(), experiment=experiment_name, started_at=now_iso(),
         seed=secrets.randbelow(2**31) if seed is None else seed,
         requested_rows={t.name: t.target_rows for t in experiment.tables},
         batch_rows=batch_rows, compression=compression, executor=executor or local_executor(),
@@ -51,12 +51,6 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
     run.output = services.objects.uri(run_prefix(experiment_name, run.run_id))
     services.store.start_run(run)
     return run
-
-
-def _new_id() -> str:
-    from dwsim.runs.model import new_run_id
-
-    return new_run_id()
 
 
 def local_executor() -> dict[str, Any]:
@@ -111,15 +105,6 @@ def recover(services: Services, experiment_name: str, force: bool = False) -> di
                              seed=0, requested_rows={}, batch_rows=1, status=RunStatus.FAILED)
     services.store.finish_run(stale)
     return {"run_id": run_id, "action": "released a stale claim"}
-
-
-def validate_rows(rows: Any) -> dict[str, int] | None:
-    """Request bodies: {"table": n, ...}."""
-    if rows is None:
-        return None
-    if not isinstance(rows, dict) or not all(isinstance(k, str) for k in rows):
-        raise InvalidInput("rows must be an object of table name → row count")
-    return rows
 
 
 class WorkflowStartFailed(DwSimError):
