@@ -218,3 +218,16 @@ def test_structural_errors_name_table_and_column():
 
 def test_not_an_object():
     assert problems_of([1, 2])[0]["message"] == "an experiment schema must be a JSON object"
+
+
+def test_a_bare_name_column_follows_its_table():
+    from dwsim.schema.rules import infer_rule
+    from dwsim.schema.types import DataType
+
+    assert infer_rule("n_name", DataType.CHAR, "nation") == "country"
+    assert infer_rule("s_name", DataType.CHAR, "supplier") == "company"
+    assert infer_rule("p_name", DataType.VARCHAR, "part") == "catch_phrase"
+    assert infer_rule("c_name", DataType.VARCHAR, "customer") == "name"
+    assert infer_rule("ps_availqty", DataType.INT, "partsupp") == "quantity"
+    assert infer_rule("o_shippriority", DataType.INT, "orders") == "rating"
+    assert infer_rule("favourite_number", DataType.INT, "users") is None

@@ -78,9 +78,9 @@ _NUMBER_PATTERNS: list[tuple[str, str]] = [
     (r"lng|lon|long(itude)?", "longitude"),
     (r"(birth_?)?year|yr", "year"),
     (r"age", "age"),
-    (r"rating|stars|score", "rating"),
+    (r"rating|stars|score|[a-z]*priority|rank|tier|level", "rating"),
     (r"discount|tax(_rate)?|pct|percent(age)?|ratio", "percentage"),
-    (r"qty|quantity|units|count|num_items", "quantity"),
+    (r"[a-z]*qty|quantity|units|count|num_items|size", "quantity"),
     (r"amount|amt|price|total|cost|balance|acctbal|revenue|salary|fee|payment|"
      r"subtotal|spend|value|extendedprice|totalprice|retailprice|supplycost", "amount"),
 ]
@@ -102,10 +102,25 @@ def _match(name: str, patterns: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def infer_rule(name: str, data_type: DataType) -> str | None:
-    """The rule a column gets from its name and type when the schema names none."""
+# A bare "name" column means different things in different tables.
+_NAME_BY_TABLE: list[tuple[str, str]] = [
+    (r".*(nation|country).*", "country"),
+    (r".*(region|state|province).*", "state"),
+    (r".*(city|town).*", "city"),
+    (r".*(supplier|vendor|company|manufacturer|merchant|brand|org|account).*", "company"),
+    (r".*(product|part|item|sku|article).*", "catch_phrase"),
+]
+
+
+def infer_rule(name: str, data_type: DataType, table: str | None = None) -> str | None:
+    """The rule a column gets from its name (and its table's) and type when none is named."""
     if data_type in STRING_TYPES:
-        return _match(name, _STRING_PATTERNS)
+        rule = _match(name, _STRING_PATTERNS)
+        if rule == "name" and table:
+            for pattern, by_table in _NAME_BY_TABLE:
+                if re.fullmatch(pattern, table.lower()):
+                    return by_table
+        return rule
     if data_type in INTEGER_TYPES or data_type in FLOAT_TYPES or data_type is DataType.DECIMAL:
         return _match(name, _NUMBER_PATTERNS)
     if data_type in TEMPORAL_TYPES:

@@ -99,7 +99,7 @@ def normalise(experiment: Experiment) -> None:
     for table in experiment.tables:
         for column in table.columns:
             if column.faker_rule is None and not column.values:
-                rule = infer_rule(column.name, column.data_type)
+                rule = infer_rule(column.name, column.data_type, table.name)
                 if rule:
                     column.faker_rule, column.rule_inferred = rule, True
             if column.identity:
