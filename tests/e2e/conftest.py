@@ -61,6 +61,8 @@ def page(browser, served):
     page = context.new_page()
     page.set_default_timeout(30_000)
     page.goto(served.url + "/")
+    # Interacting before app.js attached its handlers would submit the forms natively.
+    page.wait_for_selector("body[data-ready=true]", state="attached")
     yield page
     context.close()
 

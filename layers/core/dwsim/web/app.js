@@ -377,4 +377,5 @@ $("#delete-confirm").addEventListener("click", async () => {
   }
 });
 
-loadExperiments();
+// Handlers are attached: tell tests (and anything waiting) that the page is interactive.
+loadExperiments().finally(() => { document.body.dataset.ready = "true"; });
