@@ -23,6 +23,16 @@ def import_sql(page, name: str, sql: str, rows: int = 200):
     page.get_by_role("button", name="Preview").click()
 
 
+def create_from_json(page, schema: dict):
+    page.get_by_role("tab", name="JSON schema").click()
+    page.get_by_label("Experiment schema (JSON)").fill(json.dumps(schema))
+    page.get_by_role("button", name="Create experiment").click()
+    name = schema["name"]
+    row = page.locator(f'#experiments tr[data-name="{name}"]')
+    expect(row).to_be_visible()
+    return row
+
+
 def test_import_preview_create_generate_and_watch_the_run_complete(page):
     import_sql(page, "tpch", TPCH, rows=300)
     lineitem = page.locator('.preview-table[data-table="lineitem"]')
@@ -61,12 +71,8 @@ def test_import_preview_create_generate_and_watch_the_run_complete(page):
 
 
 def test_a_failing_run_shows_its_traceback(page, served):
-    page.get_by_role("tab", name="JSON schema").click()
-    schema = {"name": "exploding", "tables": [{"name": "boom", "target_rows": 100,
-                                               "columns": [{"name": "id", "data_type": "INT"}]}]}
-    page.get_by_label("Experiment schema (JSON)").fill(json.dumps(schema))
-    page.get_by_role("button", name="Create experiment").click()
-    row = page.locator('#experiments tr[data-name="exploding"]')
+    row = create_from_json(page, {"name": "exploding", "tables": [{
+        "name": "boom", "target_rows": 100, "columns": [{"name": "id", "data_type": "INT"}]}]})
     row.get_by_role("button", name="Generate exploding").click()
     page.locator("#generate-dialog").get_by_role("button", name="Generate").click()
     runs = page.locator("#runs-dialog")
@@ -77,14 +83,10 @@ def test_a_failing_run_shows_its_traceback(page, served):
 
 
 def test_second_generate_while_running_shows_the_conflict_then_cancel(page):
-    page.get_by_role("tab", name="JSON schema").click()
-    schema = {"name": "big", "tables": [{"name": "events", "target_rows": 20_000_000, "columns": [
+    row = create_from_json(page, {"name": "big", "tables": [{"name": "events", "target_rows": 20_000_000, "columns": [
         {"name": "id", "data_type": "BIGINT", "is_unique": True},
         {"name": "email", "data_type": "VARCHAR", "varchar_length": 80, "faker_rule": "email", "is_unique": True},
-        {"name": "at", "data_type": "TIMESTAMP"}]}]}
-    page.get_by_label("Experiment schema (JSON)").fill(json.dumps(schema))
-    page.get_by_role("button", name="Create experiment").click()
-    row = page.locator('#experiments tr[data-name="big"]')
+        {"name": "at", "data_type": "TIMESTAMP"}]}]})
     row.get_by_role("button", name="Generate big").click()
     page.locator("#generate-dialog").get_by_role("button", name="Generate").click()
     runs = page.locator("#runs-dialog")

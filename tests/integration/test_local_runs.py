@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dwsim.config import Settings
-from dwsim.errors import Conflict, InvalidInput, RunActive, SchemaInvalid
+from dwsim.errors import Conflict, InvalidInput, NotFound, RunActive, SchemaInvalid
 from dwsim.runs import lifecycle, local
 from dwsim.runs.model import RunStatus
 from dwsim.schema.validate import prepare
@@ -170,3 +170,25 @@ def test_verify_catches_duplicates_orphans_and_miscounts(home):
     assert not report.ok
     assert {("customer", "rows"), ("customer", "key"), ("nation", "rows"),
             ("customer", "foreign_key"), ("supplier", "foreign_key")} <= failed
+
+
+def test_recover_refuses_without_a_claim_and_releases_a_stale_one(home):
+    import sqlite3
+
+    _, services = home
+    with pytest.raises(Conflict, match="no active run to recover"):
+        lifecycle.recover(services, "tpch")
+    with pytest.raises(NotFound):
+        lifecycle.recover(services, "ghost")
+    run = lifecycle.start_run(services, "tpch")
+    lifecycle.cancel_run(services, "tpch", run.run_id)
+    # Simulate a finish that crashed between its two writes: the run is finished, the claim
+    # still names it (possible in DynamoDB, where they are two conditional writes).
+    with sqlite3.connect(services.store.path) as db:
+        db.execute("INSERT INTO claims (experiment, run_id) VALUES (?, ?)", ("tpch", run.run_id))
+    with pytest.raises(RunActive):
+        lifecycle.start_run(services, "tpch")
+    result = lifecycle.recover(services, "tpch")
+    assert result == {"run_id": run.run_id, "action": "released a stale claim"}
+    assert services.store.get_run("tpch", run.run_id).status is RunStatus.ABORTED, "unchanged"
+    lifecycle.start_run(services, "tpch")

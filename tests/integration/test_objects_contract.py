@@ -51,3 +51,10 @@ def test_uri_names_the_location(objects):
     uri = objects.uri("x/y.parquet")
     assert uri.endswith("x/y.parquet")
     assert uri.startswith("s3://dwsim-test/") or uri.startswith("/")
+
+
+def test_local_keys_cannot_leave_the_store(local_objects):
+    from dwsim.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="leaves the store"):
+        local_objects.put("../outside.bin", b"x")

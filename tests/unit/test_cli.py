@@ -103,3 +103,10 @@ def test_stdin_input(cli, monkeypatch):
     code, out, err = cli("experiment", "import-sql", "-", "--name", "piped", "--dialect", "postgres", "--json")
     assert code == 0, err
     assert json.loads(out)["tables"][0]["primary_key"] == ["id"]
+
+
+def test_a_schema_file_that_is_not_utf8_is_refused(cli, tmp_path):
+    schema = tmp_path / "latin1.json"
+    schema.write_bytes('{"name": "café"}'.encode("latin-1"))
+    code, _, err = cli("experiment", "create", str(schema))
+    assert code == 1 and "is not UTF-8 text" in err

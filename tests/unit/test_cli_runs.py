@@ -87,3 +87,8 @@ def test_delete_removes_runs_and_generated_files(cli, tmp_path):
     assert not output.exists()
     code, _, err = cli("runs", "list", "tpch")
     assert code == 1 and "not found" in err
+
+
+def test_runs_recover_from_the_cli(cli):
+    code, _, err = cli("runs", "recover", "tpch")
+    assert code == 1 and "no active run to recover" in err

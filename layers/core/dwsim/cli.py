@@ -23,23 +23,24 @@ from dwsim.store import MetadataStore, open_store
 Handler = Callable[[argparse.Namespace, MetadataStore], int]
 
 
-def _flags(json_default: Any, *, leaf: bool) -> argparse.ArgumentParser:
-    """--json/--home/--debug, accepted before or after the command."""
+def _flags(*, leaf: bool) -> argparse.ArgumentParser:
+    """--json/--home/--debug, accepted before or after the command: the root parser sets the
+    defaults, and a command's copy leaves the value alone unless given (SUPPRESS)."""
     parent = argparse.ArgumentParser(add_help=False)
-    suppress = argparse.SUPPRESS if leaf else None
-    parent.add_argument("--json", action="store_true", default=suppress if leaf else json_default,
+    parent.add_argument("--json", action="store_true",
+                        default=argparse.SUPPRESS if leaf else False,
                         help="machine-readable JSON output")
-    parent.add_argument("--home", default=suppress,
+    parent.add_argument("--home", default=argparse.SUPPRESS if leaf else None,
                         help="where the embedded store lives (default: $DWSIM_HOME or ./.dwsim)")
-    parent.add_argument("--debug", action="store_true", default=suppress if leaf else False,
-                        help="show tracebacks")
+    parent.add_argument("--debug", action="store_true",
+                        default=argparse.SUPPRESS if leaf else False, help="show tracebacks")
     return parent
 
 
 def build_parser() -> argparse.ArgumentParser:
-    leaf = [_flags(False, leaf=True)]
+    leaf = [_flags(leaf=True)]
     parser = argparse.ArgumentParser(
-        prog="dw-sim", parents=[_flags(False, leaf=False)],
+        prog="dw-sim", parents=[_flags(leaf=False)],
         description="Fill a data warehouse with realistic synthetic data.")
     parser.add_argument("--version", action="version", version=f"dw-sim {__version__}")
     groups = parser.add_subparsers(dest="group", required=True, metavar="COMMAND")
@@ -414,9 +415,6 @@ def _error_line(exc: DwSimError) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    for name, default in (("json", False), ("debug", False), ("home", None)):
-        if not hasattr(args, name):
-            setattr(args, name, default)
     try:
         store = open_store(Settings.from_env(args.home))
         return args.handler(args, store)

@@ -14,10 +14,6 @@ class Settings:
     bucket: str | None = None  # S3 bucket: set in AWS, selects the S3 object store
     state_machine_arn: str | None = None
 
-    @property
-    def uses_aws(self) -> bool:
-        return bool(self.table_name)
-
     @classmethod
     def from_env(cls, home: str | os.PathLike | None = None) -> Settings:
         return cls(

@@ -30,16 +30,6 @@ class GenerateRequest(_Request):
     compression: Literal["snappy", "zstd", "gzip", "none"] = "snappy"
 
 
-class ErrorBody(BaseModel):
-    code: str
-    message: str
-    details: Any | None = None
-
-
-class ErrorResponse(BaseModel):
-    error: ErrorBody
-
-
 class ExperimentListItem(ExperimentSummary):
     last_run: dict[str, Any] | None = Field(default=None, description="run_id, status, started_at")
 

@@ -1,4 +1,4 @@
-"""Generate any rows of any table: `generate_rows(experiment, seed, table, start, count)`.
+"""Generate any rows of any table: `Generator(experiment, seed).table(name).generate(start, count)`.
 
 Each column has a role:
 - key: it belongs to an enforced key (primary, unique, composite). The row index is split in
@@ -192,7 +192,3 @@ class TableGenerator:
         if isinstance(array, pa.DictionaryArray):
             array = array.dictionary_decode()
         return array if array.type == target else pc.cast(array, target, safe=False)
-
-
-def generate_rows(experiment: Experiment, seed: int, table: str, start: int, count: int) -> pa.Table:
-    return Generator(experiment, seed).table(table).generate(start, count)

@@ -80,10 +80,6 @@ def dictionary(values: tuple[str, ...]) -> tuple[pa.Array, np.ndarray]:
     return pa.array(distinct, type=pa.string()), remap
 
 
-def as_arrow(values: tuple[str, ...]) -> pa.Array:
-    return _as_arrow(values)
-
-
 @functools.lru_cache(maxsize=512)
-def _as_arrow(values: tuple[str, ...]) -> pa.Array:
+def as_arrow(values: tuple[str, ...]) -> pa.Array:
     return pa.array(values, type=pa.string())

@@ -77,10 +77,6 @@ class Column(_Model):
             return int(number) if number == number.to_integral_value() else number
         return value
 
-    @property
-    def nullable(self) -> bool:
-        return not self.required
-
 
 class ForeignKey(_Model):
     columns: list[str] = Field(min_length=1)

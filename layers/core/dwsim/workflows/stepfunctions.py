@@ -35,9 +35,3 @@ class StepFunctionsStarter(WorkflowStarter):
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "ExecutionDoesNotExist":
                 raise
-
-    def status(self, run: RunRecord) -> str | None:
-        arn = (run.executor or {}).get("execution_arn")
-        if not arn:
-            return None
-        return self.client.describe_execution(executionArn=arn)["status"]
