@@ -82,18 +82,20 @@ def peak_rss_mb(rows: int) -> float:
 
 
 def tpch_once(workers: int, batch_rows: int) -> float:
-    from dwsim.config import Settings
+    from dwsim.composition import build_services, services_factory
+    from dwsim.executors.local import execute
     from dwsim.experiments import interpret_sql
-    from dwsim.runs import lifecycle, local
+    from dwsim.runs import lifecycle
+    from dwsim.settings import Settings
 
     with tempfile.TemporaryDirectory() as home:
-        settings = Settings.from_env(home)
-        services = local.services_for(settings)
+        settings = Settings(home=home)
+        services = build_services(settings)
         sql = (HERE.parent / "examples" / "tpch_redshift.sql").read_bytes()
         services.store.create_experiment(interpret_sql(sql, "tpch", "redshift", TPCH_SF1))
         run = lifecycle.start_run(services, "tpch", seed=1, batch_rows=batch_rows)
         started = time.perf_counter()
-        final = local.execute(settings, "tpch", run.run_id, workers=workers)
+        final = execute(services_factory(settings), "tpch", run.run_id, workers=workers)
         elapsed = time.perf_counter() - started
         if final.status.value != "COMPLETED":
             raise SystemExit(f"TPC-H run {final.status.value}: {final.error}")

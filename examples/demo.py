@@ -13,12 +13,14 @@ import sys
 import time
 from pathlib import Path
 
-from dwsim.config import Settings
+from dwsim.composition import build_services, services_factory
 from dwsim.errors import NotFound
+from dwsim.executors.local import execute
 from dwsim.experiments import delete_experiment, interpret_sql
-from dwsim.runs import lifecycle, local
+from dwsim.runs import lifecycle
+from dwsim.runs.steps import run_snapshot
 from dwsim.runs.verify import verify_run
-from dwsim.runs.workflow import run_snapshot
+from dwsim.settings import get_settings
 
 HERE = Path(__file__).resolve().parent
 NAME = "tpch-demo"
@@ -28,8 +30,8 @@ ROWS = {"region": 5, "nation": 25, "supplier": 1_000, "customer": 15_000, "part"
 
 
 def main() -> int:
-    settings = Settings.from_env()
-    services = local.services_for(settings)
+    settings = get_settings()
+    services = build_services(settings)
     print(f"dw-sim demo: embedded default under {settings.home.resolve()}\n")
     try:
         delete_experiment(services.store, services.objects, NAME)  # start clean
@@ -45,7 +47,7 @@ def main() -> int:
     run = lifecycle.start_run(services, NAME, seed=2026)
     print(f"2. Generating {experiment.total_rows:,} rows with 2 workers (run {run.run_id}, seed 2026)")
     started = time.perf_counter()
-    final = local.execute(settings, NAME, run.run_id, workers=2)
+    final = execute(services_factory(settings), NAME, run.run_id, workers=2)
     elapsed = time.perf_counter() - started
     if final.status.value != "COMPLETED":
         print(f"run {final.status.value}: {final.error}\n{final.traceback}", file=sys.stderr)

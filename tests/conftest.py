@@ -8,13 +8,23 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from dwsim.store.dynamodb import DynamoDBStore
-from dwsim.store.sqlite import SQLiteStore
+from dwsim.metadata.dynamodb import DynamoDBStore
+from dwsim.metadata.sqlite import SQLiteStore
+from tests.support.aws import reload_settings
 from tests.support.template import create_metadata_table
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Settings are read once per process; every test starts from its own environment and
+    leaves no cached settings or services behind."""
+    reload_settings()
+    yield
+    reload_settings()
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""Lambda entry point of the workflow's batch step (logic: dwsim.steps.handlers.batch)."""
+"""Lambda entry point of the workflow's batch step (logic: dwsim.lambdas.steps.batch)."""
 
-from dwsim.steps.handlers import batch, entry
+from dwsim.lambdas.steps import batch, entry
 
 lambda_handler = entry(batch)

@@ -1,5 +1,5 @@
-"""Lambda entry point of the workflow's finalize step (logic: dwsim.steps.handlers.finalize)."""
+"""Lambda entry point of the workflow's finalize step (logic: dwsim.lambdas.steps.finalize)."""
 
-from dwsim.steps.handlers import entry, finalize
+from dwsim.lambdas.steps import entry, finalize
 
 lambda_handler = entry(finalize)

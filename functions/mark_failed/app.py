@@ -1,5 +1,5 @@
-"""Lambda entry point of the workflow's mark-failed step (logic: dwsim.steps.handlers.mark_failed)."""
+"""Lambda entry point of the workflow's mark-failed step (logic: dwsim.lambdas.steps.mark_failed)."""
 
-from dwsim.steps.handlers import entry, mark_failed
+from dwsim.lambdas.steps import entry, mark_failed
 
 lambda_handler = entry(mark_failed)

@@ -1,5 +1,5 @@
-"""Lambda entry point of the workflow's plan step (logic: dwsim.steps.handlers.plan)."""
+"""Lambda entry point of the workflow's plan step (logic: dwsim.lambdas.steps.plan)."""
 
-from dwsim.steps.handlers import entry, plan
+from dwsim.lambdas.steps import entry, plan
 
 lambda_handler = entry(plan)

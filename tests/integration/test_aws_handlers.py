@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
-from dwsim.runs.model import RunRecord
-from dwsim.store.base import now_iso
-from tests.support.aws import Deployment, LambdaContext, rest_event
+from dwsim.metadata.records import RunRecord, utc_now
+from tests.support.aws import Deployment, LambdaContext, reload_settings, rest_event
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 RUN_ID = "01M8C6S2GRT36DRE"  # the run id the step and run events name
@@ -48,9 +47,9 @@ def imported(aws: Deployment) -> None:
 
 def claim_fixed_run(aws: Deployment) -> RunRecord:
     """A RUNNING run with the id the events name, claimed as the API would claim it."""
-    from dwsim.steps import handlers
+    from dwsim.lambdas import steps as handlers
 
-    run = RunRecord(run_id=RUN_ID, experiment="tpch", started_at=now_iso(), seed=1,
+    run = RunRecord(run_id=RUN_ID, experiment="tpch", started_at=utc_now(), seed=1,
                     requested_rows={}, batch_rows=250_000)
     handlers.services().store.start_run(run)
     return run
@@ -165,16 +164,14 @@ def test_when_the_execution_cannot_start_the_run_fails_and_the_claim_is_released
     imported(aws)
     missing = aws.state_machine_arn.replace("dwsim-generate", "does-not-exist")
     monkeypatch.setenv("DWSIM_STATE_MACHINE_ARN", missing)
-    from dwsim.api import context
-
-    context.configure(None)
+    reload_settings()
     status, body = api(aws, "api-generate.json")
     assert status == 503 and body["error"]["code"] == "workflow_start_failed"
     run_id = body["error"]["details"]["run_id"]
     status, run = aws.api("GET", f"/api/experiments/tpch/runs/{run_id}")
     assert run["status"] == "FAILED" and "could not start the workflow" in run["error"]
     monkeypatch.setenv("DWSIM_STATE_MACHINE_ARN", aws.state_machine_arn)
-    context.configure(None)
+    reload_settings()
     status, started = api(aws, "api-generate.json")
     assert status == 202, "the claim was released"
     aws.wait(started["executor"]["execution_arn"])

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 from moto import mock_aws
 
-from tests.support.aws import BUCKET, Deployment
+from tests.support.aws import BUCKET, Deployment, reload_settings
 
 SQL = open(__file__.replace("tests/integration/test_aws_workflow.py", "examples/tpch_redshift.sql")).read()
 ROWS = {"*": 200, "region": 5, "nation": 25, "supplier": 40, "partsupp": 1200, "orders": 1000,
@@ -58,6 +58,7 @@ def test_generate_runs_the_state_machine_to_completed(deployed):
 
 def test_a_failing_batch_marks_the_run_failed_with_traceback(deployed, monkeypatch):
     monkeypatch.setenv("DWSIM_FAULT_BATCH", "orders:1")
+    reload_settings()
     status, run = deployed.api("POST", "/api/experiments/tpch/generate", {"batch_rows": 500})
     execution = deployed.wait(run["executor"]["execution_arn"])
     assert execution["status"] == "FAILED"

@@ -12,18 +12,20 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from dwsim.config import Settings
+from dwsim.composition import build_services, services_factory
 from dwsim.errors import Conflict, InvalidInput, NotFound, RunActive, SchemaInvalid
-from dwsim.runs import lifecycle, local
-from dwsim.runs.model import RunStatus
+from dwsim.executors.local import execute
+from dwsim.metadata.records import RunStatus
+from dwsim.runs import lifecycle
 from dwsim.schema.validate import prepare
+from dwsim.settings import Settings
 from tests.support.schemas import TPCH_ROWS, kitchen_sink, tpch_experiment
 
 
 @pytest.fixture
 def home(tmp_path):
-    settings = Settings.from_env(tmp_path / "home")
-    services = local.services_for(settings)
+    settings = Settings(home=tmp_path / "home")
+    services = build_services(settings)
     services.store.create_experiment(tpch_experiment())
     return settings, services
 
@@ -40,7 +42,7 @@ def read_tables(services, run) -> dict[str, pa.Table]:
 def test_a_run_writes_exact_verified_parquet_and_load_sql(home):
     settings, services = home
     run = lifecycle.start_run(services, "tpch", seed=5, batch_rows=7000)
-    final = local.execute(settings, "tpch", run.run_id, workers=1)
+    final = execute(services_factory(settings), "tpch", run.run_id, workers=1)
     assert final.status is RunStatus.COMPLETED, final.traceback
     assert final.progress.batches_done == final.progress.batches_total == 19
     assert final.progress.rows_done == sum(TPCH_ROWS.values())
@@ -62,8 +64,8 @@ def test_a_run_writes_exact_verified_parquet_and_load_sql(home):
 
 def test_one_and_four_workers_write_identical_tables(home):
     settings, services = home
-    one = local.execute(settings, "tpch", lifecycle.start_run(services, "tpch", seed=9, batch_rows=5000).run_id, 1)
-    four = local.execute(settings, "tpch", lifecycle.start_run(services, "tpch", seed=9, batch_rows=5000).run_id, 4)
+    one = execute(services_factory(settings), "tpch", lifecycle.start_run(services, "tpch", seed=9, batch_rows=5000).run_id, 1)
+    four = execute(services_factory(settings), "tpch", lifecycle.start_run(services, "tpch", seed=9, batch_rows=5000).run_id, 4)
     assert one.status is four.status is RunStatus.COMPLETED
     first, second = read_tables(services, one), read_tables(services, four)
     assert all(first[name].equals(second[name]) for name in first)
@@ -71,9 +73,9 @@ def test_one_and_four_workers_write_identical_tables(home):
 
 def test_injected_batch_failure_fails_the_run_with_traceback(home, monkeypatch):
     settings, services = home
-    monkeypatch.setenv("DWSIM_FAULT_BATCH", "lineitem:1")
+    settings = settings.model_copy(update={"fault_batch": "lineitem:1"})
     run = lifecycle.start_run(services, "tpch", batch_rows=10000)
-    final = local.execute(settings, "tpch", run.run_id, workers=2)
+    final = execute(services_factory(settings), "tpch", run.run_id, workers=2)
     assert final.status is RunStatus.FAILED
     assert "injected failure in batch 1 of table lineitem" in final.error
     assert "Traceback" in final.traceback and "InjectedFault" in final.traceback
@@ -86,7 +88,7 @@ def test_cancel_aborts_a_running_run(home):
     big = dict(TPCH_ROWS, lineitem=400_000)
     run = lifecycle.start_run(services, "tpch", rows=big, batch_rows=2000)
     result = {}
-    worker = threading.Thread(target=lambda: result.update(final=local.execute(settings, "tpch", run.run_id)))
+    worker = threading.Thread(target=lambda: result.update(final=execute(services_factory(settings), "tpch", run.run_id)))
     worker.start()
     deadline = time.monotonic() + 60
     while services.store.get_run("tpch", run.run_id).progress.batches_done < 2:
@@ -143,7 +145,7 @@ def test_recover_releases_a_claim_whose_executor_is_gone(home):
 def test_zstd_compression_is_an_option(home):
     settings, services = home
     run = lifecycle.start_run(services, "tpch", rows={"lineitem": 2000, "orders": 500}, compression="zstd")
-    final = local.execute(settings, "tpch", run.run_id)
+    final = execute(services_factory(settings), "tpch", run.run_id)
     assert final.status is RunStatus.COMPLETED
     key = final.tables[-1].files[0].split(str(services.objects.root) + "/")[1]
     metadata = pq.read_metadata(io.BytesIO(services.objects.get(key)))
@@ -153,12 +155,12 @@ def test_zstd_compression_is_an_option(home):
 
 
 def test_verify_catches_duplicates_orphans_and_miscounts(home):
+    from dwsim.runs.steps import run_snapshot
     from dwsim.runs.verify import verify_run
-    from dwsim.runs.workflow import run_snapshot
 
     settings, services = home
     run = lifecycle.start_run(services, "tpch", seed=1)
-    final = local.execute(settings, "tpch", run.run_id)
+    final = execute(services_factory(settings), "tpch", run.run_id)
     snapshot = run_snapshot(services, "tpch", run.run_id)
     assert verify_run(services.objects, snapshot, final).ok
     prefix = f"experiments/tpch/runs/{run.run_id}"

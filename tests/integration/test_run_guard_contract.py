@@ -7,16 +7,15 @@ import threading
 import pytest
 
 from dwsim.errors import Conflict, NotFound, RunActive
-from dwsim.runs.model import RunRecord, RunStatus, new_run_id
+from dwsim.metadata.records import RunRecord, RunStatus, new_run_id, utc_now
 from dwsim.schema.validate import prepare
-from dwsim.store.base import now_iso
 
 SCHEMA = {"name": "shop", "tables": [{"name": "t", "target_rows": 10,
                                       "columns": [{"name": "id", "data_type": "INT"}]}]}
 
 
 def make_run(experiment: str = "shop") -> RunRecord:
-    return RunRecord(run_id=new_run_id(), experiment=experiment, started_at=now_iso(), seed=1,
+    return RunRecord(run_id=new_run_id(), experiment=experiment, started_at=utc_now(), seed=1,
                      requested_rows={"t": 10}, batch_rows=5)
 
 

@@ -76,7 +76,7 @@ class Deployment:
                            "POWERTOOLS_METRICS_NAMESPACE": "dwsim", "POWERTOOLS_TRACE_DISABLED": "true",
                            "DWSIM_MAX_CONCURRENCY": "4"}.items():
             monkeypatch.setenv(key, value)
-        _reset_caches()
+        reload_settings()
 
     def _invoke(self, function_name, qualifier, body, headers, response_headers):
         name = function_name.rsplit(":", 1)[-1] if function_name.startswith("arn:") else function_name
@@ -131,14 +131,18 @@ def _zip() -> bytes:
     return buffer.getvalue()
 
 
-def _reset_caches() -> None:
+def reload_settings() -> None:
+    """What a new Lambda container does: read the settings (environment) again and rebuild
+    the services. Tests that change a function's environment call it."""
     from dwsim.api import context
-    from dwsim.runs import workflow
-    from dwsim.steps import handlers
+    from dwsim.lambdas import steps as lambda_steps
+    from dwsim.runs import steps
+    from dwsim.settings import get_settings
 
+    get_settings.cache_clear()  # the settings are read once per process: read them again
     context.configure(None)
-    handlers.services.cache_clear()
-    workflow._snapshot.cache_clear()
+    lambda_steps.services.cache_clear()
+    steps._snapshot.cache_clear()
 
 
-__all__ = ["BUCKET", "Deployment", "Path", "TABLE", "rest_event"]
+__all__ = ["BUCKET", "Deployment", "Path", "TABLE", "reload_settings", "rest_event"]

@@ -10,6 +10,7 @@ import pytest
 
 from dwsim.ddl.importer import DDL_SIZE_LIMIT, import_ddl
 from dwsim.errors import InputTooLarge, InvalidInput, SchemaInvalid, SqlSyntaxError
+from dwsim.schema.canonical import canonical_json
 from dwsim.schema.types import DataType
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,7 +48,7 @@ def test_tpch_examples_import_with_composite_keys_and_every_foreign_key(file, di
         (("l_orderkey",), "orders", ("o_orderkey",)),
         (("l_partkey", "l_suppkey"), "partsupp", ("ps_partkey", "ps_suppkey")),
     }
-    keys = experiment.to_json()["tables"][-1]["keys"]
+    keys = canonical_json(experiment)["tables"][-1]["keys"]
     assert keys[0]["kind"] == "primary" and "mixed radix" in keys[0]["enforcement"]
 
 
@@ -311,7 +312,7 @@ def test_size_limit_and_speed_up_to_the_limit():
 def test_inferred_rules_are_visible():
     experiment = load("CREATE TABLE c (email VARCHAR(100), first_name VARCHAR(30), city VARCHAR(40),"
                       " phone CHAR(15), zip_code CHAR(5), created_at TIMESTAMP, amount DECIMAL(10,2))")
-    body = experiment.to_json()["tables"][0]["columns"]
+    body = canonical_json(experiment)["tables"][0]["columns"]
     assert [(c["name"], c.get("faker_rule"), c.get("rule_inferred")) for c in body] == [
         ("email", "email", True), ("first_name", "first_name", True), ("city", "city", True),
         ("phone", "phone_number", True), ("zip_code", "postcode", True),

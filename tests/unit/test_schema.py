@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from dwsim.errors import SchemaInvalid
+from dwsim.schema.canonical import canonical_json
 from dwsim.schema.types import DataType
 from dwsim.schema.validate import prepare
 
@@ -59,8 +60,8 @@ def test_original_format_is_accepted_unchanged():
 
 
 def test_canonical_json_round_trips_through_create():
-    first = prepare(copy.deepcopy(ORIGINAL)).to_json()
-    again = prepare(json.loads(json.dumps(first))).to_json()
+    first = canonical_json(prepare(copy.deepcopy(ORIGINAL)))
+    again = canonical_json(prepare(json.loads(json.dumps(first))))
     assert again == first
     assert first["tables"][0]["keys"][0]["kind"] == "unique"
 

@@ -16,11 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from dwsim import __version__
-from dwsim.config import Settings
+from dwsim.composition import build_services, services_factory
 from dwsim.errors import DwSimError, InvalidInput, RunActive, SchemaInvalid
-from dwsim.store import MetadataStore, open_store
+from dwsim.metadata.records import timestamp_text
+from dwsim.runs.services import Services
+from dwsim.schema.canonical import canonical_json
+from dwsim.settings import Settings, get_settings
 
-Handler = Callable[[argparse.Namespace, MetadataStore], int]
+Handler = Callable[[argparse.Namespace, Services], int]
 
 
 def _flags(*, leaf: bool) -> argparse.ArgumentParser:
@@ -203,34 +206,34 @@ def _type_text(column: dict[str, Any]) -> str:
 
 
 # -- commands -------------------------------------------------------------------------------
-def cmd_create(args: argparse.Namespace, store: MetadataStore) -> int:
+def cmd_create(args: argparse.Namespace, services: Services) -> int:
     from dwsim.experiments import create_experiment, parse_schema_json
 
     raw = parse_schema_json(read_input(args.schema, "schema"), f"'{args.schema}'")
-    stored = create_experiment(store, raw)
-    body = stored.experiment.to_json()
+    stored = create_experiment(services.store, raw)
+    body = canonical_json(stored.experiment)
     emit(args, body, f"Created experiment '{stored.experiment.name}': "
                      f"{len(body['tables'])} table(s), {stored.experiment.total_rows:,} rows")
     return 0
 
 
-def cmd_import_sql(args: argparse.Namespace, store: MetadataStore) -> int:
+def cmd_import_sql(args: argparse.Namespace, services: Services) -> int:
     from dwsim.experiments import interpret_sql
 
     sql = read_input(args.sql, "SQL")
     experiment = interpret_sql(sql, args.name, args.dialect, parse_rows(args.rows), args.description)
-    body = experiment.to_json()
+    body = canonical_json(experiment)
     if args.dry_run:
         emit(args, body, describe_experiment(body) + "\n\n(dry run: nothing stored)")
         return 0
-    store.create_experiment(experiment)
+    services.store.create_experiment(experiment)
     emit(args, body, describe_experiment(body) + f"\n\nCreated experiment '{experiment.name}'.")
     return 0
 
 
-def cmd_list(args: argparse.Namespace, store: MetadataStore) -> int:
-    summaries = store.list_experiments()
-    data = {"experiments": [s.to_dict() for s in summaries]}
+def cmd_list(args: argparse.Namespace, services: Services) -> int:
+    summaries = services.store.list_experiments()
+    data = {"experiments": [s.model_dump(mode="json") for s in summaries]}
     if not summaries:
         text = "No experiments yet. Create one with `dw-sim experiment import-sql` or `create`."
     else:
@@ -238,32 +241,24 @@ def cmd_list(args: argparse.Namespace, store: MetadataStore) -> int:
         text = "\n".join(
             [f"{'NAME':<{width}}  {'DIALECT':<9}  {'TABLES':>6}  {'ROWS':>13}  CREATED"]
             + [f"{s.name:<{width}}  {(s.dialect or '-'):<9}  {s.tables:>6}  {s.total_rows:>13,}  "
-               f"{s.created_at}" for s in summaries])
+               f"{timestamp_text(s.created_at)}" for s in summaries])
     emit(args, data, text)
     return 0
 
 
-def cmd_show(args: argparse.Namespace, store: MetadataStore) -> int:
-    stored = store.get_experiment(args.name)
-    body = stored.experiment.to_json()
+def cmd_show(args: argparse.Namespace, services: Services) -> int:
+    body = canonical_json(services.store.get_experiment(args.name).experiment)
     emit(args, body, describe_experiment(body))
     return 0
 
 
-def cmd_delete(args: argparse.Namespace, store: MetadataStore) -> int:
+def cmd_delete(args: argparse.Namespace, services: Services) -> int:
     from dwsim.experiments import delete_experiment
 
-    removed = delete_experiment(store, _services(args, store).objects, args.name)
+    removed = delete_experiment(services.store, services.objects, args.name)
     emit(args, {"deleted": args.name, "objects_removed": removed},
          f"Deleted experiment '{args.name}' and {removed:,} generated file(s).")
     return 0
-
-
-def _services(args: argparse.Namespace, store: MetadataStore):
-    from dwsim.objects import open_objects
-    from dwsim.runs.workflow import Services
-
-    return Services(store, open_objects(Settings.from_env(args.home)))
 
 
 def describe_run(run: dict[str, Any]) -> str:
@@ -301,30 +296,30 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
-def cmd_generate(args: argparse.Namespace, store: MetadataStore) -> int:
-    from dwsim.runs import local
+def cmd_generate(args: argparse.Namespace, services: Services) -> int:
+    from dwsim.background import spawn
+    from dwsim.executors.local import execute
     from dwsim.runs.lifecycle import start_run
 
     if args.workers < 1:
         raise InvalidInput(f"--workers must be at least 1, not {args.workers}")
     rows = parse_rows(args.rows)
     if isinstance(rows, int):
-        stored = store.get_experiment(args.name).experiment
+        stored = services.store.get_experiment(args.name).experiment
         rows = {t.name: rows for t in stored.tables}
     elif isinstance(rows, dict) and "*" in rows:
-        stored = store.get_experiment(args.name).experiment
+        stored = services.store.get_experiment(args.name).experiment
         default = rows.pop("*")
         rows = {t.name: rows.get(t.name, default) for t in stored.tables} | rows
-    services = _services(args, store)
-    settings = Settings.from_env(args.home)
+    settings = args.settings
     run = start_run(services, args.name, rows or None, args.seed, args.batch_rows, args.compression)
     if not args.wait:
-        local.spawn_detached(settings, args.name, run.run_id, args.workers)
+        spawn(settings, args.name, run.run_id, args.workers)
         emit(args, run.to_json(), f"Started run {run.run_id} of '{args.name}' in the background.\n"
              f"Follow it with: dw-sim runs show {args.name} {run.run_id}")
         return 0
     started = time.perf_counter()
-    final = local.execute(settings, args.name, run.run_id, args.workers,
+    final = execute(services_factory(settings), args.name, run.run_id, args.workers,
                           on_progress=_ProgressBar(not args.json))
     elapsed = time.perf_counter() - started
     body = final.to_json()
@@ -336,36 +331,35 @@ def cmd_generate(args: argparse.Namespace, store: MetadataStore) -> int:
     return 0 if final.status.value == "COMPLETED" else 1
 
 
-def cmd_runs_list(args: argparse.Namespace, store: MetadataStore) -> int:
-    runs = store.list_runs(args.name)
+def cmd_runs_list(args: argparse.Namespace, services: Services) -> int:
+    runs = services.store.list_runs(args.name)
     body = {"runs": [r.to_json() for r in runs]}
-    text = "\n".join(f"{r.run_id}  {r.status.value:<9}  {r.started_at}  "
+    text = "\n".join(f"{r.run_id}  {r.status.value:<9}  {timestamp_text(r.started_at)}  "
                      f"{r.progress.rows_done:,}/{r.progress.rows_total:,} rows" for r in runs) \
         or f"No runs of '{args.name}' yet."
     emit(args, body, text)
     return 0
 
 
-def cmd_runs_show(args: argparse.Namespace, store: MetadataStore) -> int:
-    run = store.get_run(args.name, args.run_id)
+def cmd_runs_show(args: argparse.Namespace, services: Services) -> int:
+    run = services.store.get_run(args.name, args.run_id)
     emit(args, run.to_json(), describe_run(run.to_json()))
     return 0
 
 
-def cmd_runs_cancel(args: argparse.Namespace, store: MetadataStore) -> int:
+def cmd_runs_cancel(args: argparse.Namespace, services: Services) -> int:
     from dwsim.runs.lifecycle import cancel_run
 
-    run = cancel_run(_services(args, store), args.name, args.run_id)
+    run = cancel_run(services, args.name, args.run_id)
     emit(args, run.to_json(), f"Cancelled run {run.run_id}: {run.status.value}")
     return 0
 
 
-def cmd_runs_verify(args: argparse.Namespace, store: MetadataStore) -> int:
+def cmd_runs_verify(args: argparse.Namespace, services: Services) -> int:
+    from dwsim.runs.steps import run_snapshot
     from dwsim.runs.verify import verify_run
-    from dwsim.runs.workflow import run_snapshot
 
-    services = _services(args, store)
-    run = store.get_run(args.name, args.run_id)
+    run = services.store.get_run(args.name, args.run_id)
     if run.status.value != "COMPLETED":
         raise InvalidInput(f"run {run.run_id} is {run.status.value}; only a COMPLETED run can be verified")
     report = verify_run(services.objects, run_snapshot(services, args.name, args.run_id), run)
@@ -378,18 +372,18 @@ def cmd_runs_verify(args: argparse.Namespace, store: MetadataStore) -> int:
     return 0 if report.ok else 1
 
 
-def cmd_runs_recover(args: argparse.Namespace, store: MetadataStore) -> int:
+def cmd_runs_recover(args: argparse.Namespace, services: Services) -> int:
     from dwsim.runs.lifecycle import recover
 
-    result = recover(_services(args, store), args.name, force=args.force)
+    result = recover(services, args.name, force=args.force)
     emit(args, result, f"Run {result['run_id']}: {result['action']}")
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, store: MetadataStore) -> int:
+def cmd_serve(args: argparse.Namespace, services: Services) -> int:
     from dwsim.serve import make_server
 
-    settings = Settings.from_env(args.home)
+    settings = args.settings
     server = make_server(settings, args.host, args.port, args.workers, args.verbose)
     host, port = server.server_address[:2]
     print(f"dw-sim serving the web UI at http://{host}:{port}/ and the API at "
@@ -404,6 +398,10 @@ def cmd_serve(args: argparse.Namespace, store: MetadataStore) -> int:
 
 
 # -- entry point ----------------------------------------------------------------------------
+def _settings(args: argparse.Namespace) -> Settings:
+    return get_settings().with_home(args.home)
+
+
 def _error_line(exc: DwSimError) -> str:
     if isinstance(exc, SchemaInvalid):
         return f"schema invalid: {exc.one_line()}"
@@ -416,8 +414,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        store = open_store(Settings.from_env(args.home))
-        return args.handler(args, store)
+        args.settings = _settings(args)
+        return args.handler(args, build_services(args.settings))
     except DwSimError as exc:
         if args.debug:
             traceback.print_exc()

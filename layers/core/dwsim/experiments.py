@@ -7,10 +7,12 @@ from typing import Any
 
 from dwsim.ddl.importer import import_ddl
 from dwsim.errors import InputTooLarge, InvalidInput
+from dwsim.metadata.base import MetadataStore
+from dwsim.metadata.records import StoredExperiment
 from dwsim.objects.base import ObjectStore
+from dwsim.runs.layout import experiment_prefix
 from dwsim.schema.model import Experiment
 from dwsim.schema.validate import prepare
-from dwsim.store.base import MetadataStore, StoredExperiment
 
 SCHEMA_SIZE_LIMIT = 5 * 1024 * 1024  # bytes of JSON schema
 
@@ -45,25 +47,8 @@ def interpret_sql(sql: str | bytes, name: str, dialect: str,
     return import_ddl(sql, name, dialect, target_rows, description)
 
 
-def with_table_rows(experiment: Experiment, rows: dict[str, int]) -> Experiment:
-    """A copy with per-table row targets, validated again (domains depend on row counts)."""
-    unknown = sorted(set(rows) - {t.name for t in experiment.tables})
-    if unknown:
-        raise InvalidInput(f"unknown table(s) in rows: {', '.join(unknown)}; the experiment has "
-                           f"{', '.join(t.name for t in experiment.tables)}")
-    for table, count in rows.items():
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise InvalidInput(f"rows for table '{table}' must be a whole number ≥ 0, not {count!r}")
-    data = experiment.model_dump()
-    for table in data["tables"]:
-        table["target_rows"] = rows.get(table["name"], table["target_rows"])
-    return prepare(data)
-
-
 def delete_experiment(store: MetadataStore, objects: ObjectStore, name: str) -> int:
     """Remove the schema and runs (refused while a run is active), then every generated file;
     returns how many objects were removed."""
-    from dwsim.runs.workflow import experiment_prefix
-
     store.delete_experiment(name)
     return objects.delete_prefix(experiment_prefix(name))

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import os
 import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,15 +18,15 @@ from urllib.parse import urlsplit
 from dwsim.api import context
 from dwsim.api.context import MAX_BODY_BYTES, ApiContext
 from dwsim.api.events import rest_proxy_event
-from dwsim.config import Settings
+from dwsim.settings import Settings
 
 MAX_READ = MAX_BODY_BYTES + 1  # read one byte past the limit so the handler can answer 413
 
 
-def web_root() -> Path:
-    """The UI's folder: $DWSIM_WEB_DIR, else web/ beside the package (repository or layer)."""
+def web_root(settings: Settings) -> Path:
+    """The UI's folder: settings.web_dir ($DWSIM_WEB_DIR), else web/ beside the package."""
     here = Path(__file__).resolve().parent
-    for candidate in (os.environ.get("DWSIM_WEB_DIR"), here / "web", here.parents[2] / "web"):
+    for candidate in (settings.web_dir, here / "web", here.parents[2] / "web"):
         if candidate and (Path(candidate) / "index.html").is_file():
             return Path(candidate)
     raise FileNotFoundError("the web UI (web/index.html) was not found; set DWSIM_WEB_DIR")
@@ -129,8 +128,5 @@ class Server(ThreadingHTTPServer):
 
 def make_server(settings: Settings, host: str = "127.0.0.1", port: int = 8000, workers: int = 1,
                 verbose: bool = False) -> Server:
-    from dwsim.runs.local import services_for
-    from dwsim.workflows.local import LocalWorkflowStarter
-
-    context.configure(ApiContext(settings, services_for(settings), LocalWorkflowStarter(settings, workers)))
-    return Server((host, port), web_root(), verbose)
+    context.configure(ApiContext.build(settings, workers))
+    return Server((host, port), web_root(settings), verbose)

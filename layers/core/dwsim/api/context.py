@@ -1,13 +1,15 @@
-"""What the API's routes work with, built once per process from the environment."""
+"""What the API's routes work with: built once per process from the settings, or installed
+by `dw-sim serve` and tests."""
 
 from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
 
-from dwsim.config import Settings
-from dwsim.runs.workflow import Services
-from dwsim.workflows.base import WorkflowStarter
+from dwsim.composition import build_executor, build_services
+from dwsim.runs.executor import RunExecutor
+from dwsim.runs.services import Services
+from dwsim.settings import Settings, get_settings
 
 MAX_BODY_BYTES = 1_200_000  # a 1 MiB DDL as JSON with room for escapes; larger → 413
 
@@ -16,34 +18,27 @@ MAX_BODY_BYTES = 1_200_000  # a 1 MiB DDL as JSON with room for escapes; larger 
 class ApiContext:
     settings: Settings
     services: Services
-    starter: WorkflowStarter
+    executor: RunExecutor
+
+    @classmethod
+    def build(cls, settings: Settings, workers: int = 1) -> ApiContext:
+        return cls(settings, build_services(settings), build_executor(settings, workers))
 
 
 _override: ApiContext | None = None
 
 
 def configure(context: ApiContext | None) -> None:
-    """`dw-sim serve` and tests install their own context (a home folder, a local starter)."""
+    """`dw-sim serve` and tests install their own context (a home folder, a local executor)."""
     global _override
     _override = context
-    _from_env.cache_clear()
+    _from_settings.cache_clear()
 
 
 @functools.lru_cache(maxsize=1)
-def _from_env() -> ApiContext:
-    from dwsim.runs.local import services_for
-
-    settings = Settings.from_env()
-    if settings.state_machine_arn:
-        from dwsim.workflows.stepfunctions import StepFunctionsStarter
-
-        starter: WorkflowStarter = StepFunctionsStarter(settings.state_machine_arn)
-    else:
-        from dwsim.workflows.local import LocalWorkflowStarter
-
-        starter = LocalWorkflowStarter(settings)
-    return ApiContext(settings, services_for(settings), starter)
+def _from_settings() -> ApiContext:
+    return ApiContext.build(get_settings())
 
 
 def current() -> ApiContext:
-    return _override or _from_env()
+    return _override or _from_settings()

@@ -9,20 +9,29 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from dwsim.api import context
-from dwsim.api.models import ExperimentList, ImportSqlRequest
+from dwsim.api.models import (
+    Deleted,
+    ExperimentDocument,
+    ExperimentList,
+    ExperimentListItem,
+    ImportSqlRequest,
+    LastRun,
+    StoredExperimentDocument,
+)
 from dwsim.errors import NotFound
 from dwsim.experiments import create_experiment, delete_experiment, interpret_sql
+from dwsim.schema.canonical import canonical_json
 
 router = Router()
 Name = Annotated[str, Path(description="experiment name", min_length=1, max_length=64)]
 
 
-def json_response(body: dict[str, Any], status: int = 200) -> Response[dict]:
+def json_response(body: Any, status: int = 200) -> Response:
     """A JSON body with a status; Powertools serialises it (and checks it is an object)."""
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON, body=body)
 
 
-def _last_run(name: str) -> dict | None:
+def _last_run(name: str) -> LastRun | None:
     try:
         runs = context.current().services.store.list_runs(name)
     except NotFound:
@@ -30,40 +39,39 @@ def _last_run(name: str) -> dict | None:
     if not runs:
         return None
     run = runs[0]
-    return {"run_id": run.run_id, "status": run.status.value, "started_at": run.started_at}
+    return LastRun(run_id=run.run_id, status=run.status, started_at=run.started_at)
 
 
 @router.get("/api/experiments", summary="List experiments", response_description="experiments")
 def list_experiments() -> ExperimentList:
     summaries = context.current().services.store.list_experiments()
-    return ExperimentList.model_validate({"experiments": [
-        {**s.to_dict(), "last_run": _last_run(s.name)} for s in summaries]})
+    return ExperimentList(experiments=[
+        ExperimentListItem(**s.model_dump(), last_run=_last_run(s.name)) for s in summaries])
 
 
 @router.post("/api/experiments", summary="Create an experiment from a JSON schema")
-def create(schema: Annotated[dict[str, Any], Body(description="the experiment schema")]) -> Response[dict]:
+def create(schema: Annotated[dict[str, Any], Body(description="the experiment schema")]
+           ) -> Response[StoredExperimentDocument]:
     stored = create_experiment(context.current().services.store, schema)
-    return json_response({**stored.experiment.to_json(), "created_at": stored.created_at}, 201)
+    return json_response(stored.to_json(), 201)
 
 
 @router.post("/api/experiments/import-sql", summary="Import CREATE TABLE DDL")
-def import_sql(request: Annotated[ImportSqlRequest, Body()]) -> Response[dict]:
+def import_sql(request: Annotated[ImportSqlRequest, Body()]) -> Response[ExperimentDocument]:
     experiment = interpret_sql(request.sql.encode("utf-8", "surrogatepass"), request.name,
                                request.dialect, request.target_rows, request.description)
     if request.dry_run:
-        return json_response(experiment.to_json(), 200)
+        return json_response(canonical_json(experiment), 200)
     stored = context.current().services.store.create_experiment(experiment)
-    return json_response({**experiment.to_json(), "created_at": stored.created_at}, 201)
+    return json_response(stored.to_json(), 201)
 
 
 @router.get("/api/experiments/<name>", summary="Show an experiment as dw-sim understands it")
-def show(name: Name) -> Response[dict]:
-    stored = context.current().services.store.get_experiment(name)
-    return json_response({**stored.experiment.to_json(), "created_at": stored.created_at})
+def show(name: Name) -> Response[StoredExperimentDocument]:
+    return json_response(context.current().services.store.get_experiment(name).to_json())
 
 
 @router.delete("/api/experiments/<name>", summary="Delete an experiment, its runs and data")
-def delete(name: Name) -> Response[dict]:
+def delete(name: Name) -> Deleted:
     services = context.current().services
-    removed = delete_experiment(services.store, services.objects, name)
-    return json_response({"deleted": name, "objects_removed": removed})
+    return Deleted(deleted=name, objects_removed=delete_experiment(services.store, services.objects, name))

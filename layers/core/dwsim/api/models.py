@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dwsim.store.base import ExperimentSummary
+from dwsim.metadata.records import ExperimentSummary, RunRecord, RunStatus, UtcTimestamp
 
 
 class _Request(BaseModel):
@@ -30,9 +30,59 @@ class GenerateRequest(_Request):
     compression: Literal["snappy", "zstd", "gzip", "none"] = "snappy"
 
 
+class LastRun(BaseModel):
+    run_id: str
+    status: RunStatus
+    started_at: UtcTimestamp
+
+
 class ExperimentListItem(ExperimentSummary):
-    last_run: dict[str, Any] | None = Field(default=None, description="run_id, status, started_at")
+    last_run: LastRun | None = Field(default=None, description="the newest run, if any")
 
 
 class ExperimentList(BaseModel):
     experiments: list[ExperimentListItem]
+
+
+class _Document(BaseModel):
+    """A response whose required fields are checked and whose other fields pass through as
+    dw-sim wrote them (the canonical JSON leaves out unset and default fields)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+class KeyDescription(_Document):
+    kind: Literal["primary", "unique", "foreign"]
+    columns: list[str]
+    enforcement: str = Field(description="how dw-sim guarantees the key")
+
+
+class TableDocument(_Document):
+    name: str
+    target_rows: int
+    columns: list[dict[str, Any]]
+    primary_key: list[str]
+    unique: list[list[str]]
+    foreign_keys: list[dict[str, Any]]
+    keys: list[KeyDescription]
+
+
+class ExperimentDocument(_Document):
+    """The canonical experiment JSON (what `dw-sim experiment show --json` prints)."""
+
+    name: str
+    tables: list[TableDocument]
+    warnings: list[dict[str, Any]]
+
+
+class StoredExperimentDocument(ExperimentDocument):
+    created_at: str
+
+
+class RunList(BaseModel):
+    runs: list[RunRecord]
+
+
+class Deleted(BaseModel):
+    deleted: str
+    objects_removed: int

@@ -10,7 +10,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 
 from dwsim.api import context
 from dwsim.api.experiments import Name, json_response
-from dwsim.api.models import GenerateRequest
+from dwsim.api.models import GenerateRequest, RunList
+from dwsim.metadata.records import RunRecord
 from dwsim.runs.lifecycle import cancel_generation, start_generation
 
 router = Router()
@@ -18,26 +19,25 @@ RunId = Annotated[str, Path(description="run id", min_length=1, max_length=64)]
 
 
 @router.post("/api/experiments/<name>/generate", summary="Start a run (one active run at a time)")
-def generate(name: Name, request: Annotated[GenerateRequest, Body()] = None) -> Response[dict]:
+def generate(name: Name, request: Annotated[GenerateRequest, Body()] = None) -> Response[RunRecord]:
     request = request or GenerateRequest()
     ctx = context.current()
-    run = start_generation(ctx.services, ctx.starter, name, request.rows, request.seed,
+    run = start_generation(ctx.services, ctx.executor, name, request.rows, request.seed,
                            request.batch_rows, request.compression)
-    return json_response(run.to_json(), 202)
+    return json_response(run, 202)
 
 
 @router.get("/api/experiments/<name>/runs", summary="An experiment's runs, newest first")
-def list_runs(name: Name) -> Response[dict]:
-    runs = context.current().services.store.list_runs(name)
-    return json_response({"runs": [r.to_json() for r in runs]})
+def list_runs(name: Name) -> RunList:
+    return RunList(runs=context.current().services.store.list_runs(name))
 
 
 @router.get("/api/experiments/<name>/runs/<run_id>", summary="One run's record")
-def show_run(name: Name, run_id: RunId) -> Response[dict]:
-    return json_response(context.current().services.store.get_run(name, run_id).to_json())
+def show_run(name: Name, run_id: RunId) -> RunRecord:
+    return context.current().services.store.get_run(name, run_id)
 
 
 @router.post("/api/experiments/<name>/runs/<run_id>/cancel", summary="Cancel a running run")
-def cancel(name: Name, run_id: RunId) -> Response[dict]:
+def cancel(name: Name, run_id: RunId) -> RunRecord:
     ctx = context.current()
-    return json_response(cancel_generation(ctx.services, ctx.starter, name, run_id).to_json())
+    return cancel_generation(ctx.services, ctx.executor, name, run_id)

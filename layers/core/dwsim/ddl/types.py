@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,7 +28,6 @@ _SIMPLE: dict[Any, DataType] = {
     D.BOOLEAN: DataType.BOOLEAN,
     D.DATE: DataType.DATE,
     D.DATE32: DataType.DATE,
-    D.TIME: DataType.TIME,
     D.TIMESTAMP: DataType.TIMESTAMP,
     D.DATETIME: DataType.TIMESTAMP,
     D.DATETIME2: DataType.TIMESTAMP,
@@ -41,7 +41,6 @@ _SIMPLE: dict[Any, DataType] = {
 }
 _SERIAL = {D.SMALLSERIAL: DataType.SMALLINT, D.SERIAL: DataType.INT, D.BIGSERIAL: DataType.BIGINT}
 _DECIMALS = {D.DECIMAL, D.BIGDECIMAL, D.MONEY, D.SMALLMONEY}
-_STRINGS = {D.VARCHAR, D.NVARCHAR, D.TEXT, D.NAME, D.CHAR, D.NCHAR, D.BPCHAR}
 _BINARIES = {D.BINARY, D.VARBINARY, D.BLOB, D.LONGBLOB, D.MEDIUMBLOB, D.TINYBLOB}
 _SEMI_STRUCTURED = {D.VARIANT, D.OBJECT, D.ARRAY, D.SUPER, D.JSON, D.JSONB, D.STRUCT, D.MAP}
 _SPATIAL = {D.GEOMETRY, D.GEOGRAPHY}
@@ -68,59 +67,103 @@ def _int(text: str, what: str) -> int:
         raise UnsupportedType(f"{what} '{text}' is not a whole number") from None
 
 
-def map_type(kind: exp.DataType, source: str, dialect: str) -> Mapped:
-    t = kind.this
-    params = _params(kind)
+# A mapper turns a type's parameters (as text), its source spelling and the dialect into
+# the schema fields, plus a warning when dw-sim generates something narrower than declared.
+Mapper = Callable[[list[str], str, str], Mapped]
+
+
+def _fixed(fields: dict[str, Any], warning: tuple[str, str] | None = None) -> Mapper:
+    """A type that maps the same way whatever its parameters."""
+    def mapper(params: list[str], source: str, dialect: str) -> Mapped:
+        return Mapped(dict(fields), warning)
+    return mapper
+
+
+def _time(params: list[str], source: str, dialect: str) -> Mapped:
     upper = source.upper()
-    if t in _SERIAL:
-        return Mapped({"data_type": _SERIAL[t], "identity": True})
-    if t in _SIMPLE:
-        mapped = Mapped({"data_type": _SIMPLE[t]})
-        if t == D.TIME and ("TZ" in upper.replace(" ", "") or "WITH TIME ZONE" in upper):
-            mapped.warning = ("time_zone_dropped", "TIME WITH TIME ZONE is generated as TIME "
-                              "(times of day without an offset)")
-        return mapped
-    if t == D.TIMETZ:
-        return Mapped({"data_type": DataType.TIME}, ("time_zone_dropped",
-                      "TIMETZ is generated as TIME (times of day without an offset)"))
-    if t == D.FLOAT:
-        # REAL / FLOAT4 are 4-byte; FLOAT in Redshift, Snowflake and PostgreSQL means 8 bytes.
-        four = upper.startswith(("REAL", "FLOAT4")) or (params and _int(params[0], "precision") <= 24)
-        return Mapped({"data_type": DataType.REAL if four else DataType.DOUBLE})
-    if t in _DECIMALS:
-        out: dict[str, Any] = {"data_type": DataType.DECIMAL}
-        if params:
-            out["precision"] = _int(params[0], "precision")
-            out["scale"] = _int(params[1], "scale") if len(params) > 1 else 0
-        elif dialect == "snowflake":
-            out["precision"], out["scale"] = 38, 0
-        return Mapped(out)
-    if t in _STRINGS:
-        is_char = t in (D.CHAR, D.NCHAR, D.BPCHAR)
-        out = {"data_type": DataType.CHAR if is_char else DataType.VARCHAR}
+    mapped = Mapped({"data_type": DataType.TIME})
+    if "TZ" in upper.replace(" ", "") or "WITH TIME ZONE" in upper:
+        mapped.warning = ("time_zone_dropped", "TIME WITH TIME ZONE is generated as TIME "
+                          "(times of day without an offset)")
+    return mapped
+
+
+def _float(params: list[str], source: str, dialect: str) -> Mapped:
+    # REAL / FLOAT4 are 4-byte; FLOAT in Redshift, Snowflake and PostgreSQL means 8 bytes.
+    upper = source.upper()
+    four = upper.startswith(("REAL", "FLOAT4")) or (params and _int(params[0], "precision") <= 24)
+    return Mapped({"data_type": DataType.REAL if four else DataType.DOUBLE})
+
+
+def _decimal(params: list[str], source: str, dialect: str) -> Mapped:
+    out: dict[str, Any] = {"data_type": DataType.DECIMAL}
+    if params:
+        out["precision"] = _int(params[0], "precision")
+        out["scale"] = _int(params[1], "scale") if len(params) > 1 else 0
+    elif dialect == "snowflake":
+        out["precision"], out["scale"] = 38, 0
+    return Mapped(out)
+
+
+def _string(data_type: DataType, redshift_length: int | None = None) -> Mapper:
+    """CHAR or VARCHAR; `redshift_length` is the length Redshift gives it when none is set."""
+    def mapper(params: list[str], source: str, dialect: str) -> Mapped:
+        out: dict[str, Any] = {"data_type": data_type}
         if params:
             size = params[0].upper()
             out["varchar_length"] = MAX_VARCHAR_LENGTH if size == "MAX" else _int(size, "length")
-        elif t == D.BPCHAR and dialect == "redshift":
-            out["varchar_length"] = _REDSHIFT_TEXT_LENGTH
-        elif t == D.TEXT and dialect == "redshift":
-            out["varchar_length"] = _REDSHIFT_TEXT_LENGTH
+        elif redshift_length is not None and dialect == "redshift":
+            out["varchar_length"] = redshift_length
         return Mapped(out)
-    if t in _BINARIES:
-        out = {"data_type": DataType.BINARY}
-        if params and params[0].upper() != "MAX":
-            out["varchar_length"] = _int(params[0], "length")
-        return Mapped(out)
-    if t == D.UUID:
-        return Mapped({"data_type": DataType.CHAR, "varchar_length": 36, "faker_rule": "uuid4"},
-                      ("uuid_as_text", "UUID is generated as 36-character text"))
-    if t in _SEMI_STRUCTURED:
-        return Mapped({"data_type": DataType.JSON}, (
-            "semi_structured", f"{source} is semi-structured: dw-sim generates small JSON "
-            "objects as text; load it with JSON_PARSE (Redshift) or PARSE_JSON (Snowflake)"))
-    if t in _SPATIAL:
-        return Mapped({"data_type": DataType.VARCHAR, "varchar_length": 64, "faker_rule": "wkt_point"},
-                      ("spatial_as_text", f"{source} is generated as WKT point text "
-                       "('POINT(lon lat)'); load it with ST_GeomFromText / TO_GEOGRAPHY"))
-    raise UnsupportedType(f"data type {source} is not supported; use a numeric, text, date/time, "
-                          "boolean, binary or semi-structured type")
+    return mapper
+
+
+def _binary(params: list[str], source: str, dialect: str) -> Mapped:
+    out: dict[str, Any] = {"data_type": DataType.BINARY}
+    if params and params[0].upper() != "MAX":
+        out["varchar_length"] = _int(params[0], "length")
+    return Mapped(out)
+
+
+def _semi_structured(params: list[str], source: str, dialect: str) -> Mapped:
+    return Mapped({"data_type": DataType.JSON}, (
+        "semi_structured", f"{source} is semi-structured: dw-sim generates small JSON "
+        "objects as text; load it with JSON_PARSE (Redshift) or PARSE_JSON (Snowflake)"))
+
+
+def _spatial(params: list[str], source: str, dialect: str) -> Mapped:
+    return Mapped({"data_type": DataType.VARCHAR, "varchar_length": 64, "faker_rule": "wkt_point"},
+                  ("spatial_as_text", f"{source} is generated as WKT point text "
+                   "('POINT(lon lat)'); load it with ST_GeomFromText / TO_GEOGRAPHY"))
+
+
+_MAPPERS: dict[Any, Mapper] = {
+    **{t: _fixed({"data_type": dt, "identity": True}) for t, dt in _SERIAL.items()},
+    **{t: _fixed({"data_type": dt}) for t, dt in _SIMPLE.items()},
+    D.TIME: _time,
+    D.TIMETZ: _fixed({"data_type": DataType.TIME}, (
+        "time_zone_dropped", "TIMETZ is generated as TIME (times of day without an offset)")),
+    D.FLOAT: _float,
+    **dict.fromkeys(_DECIMALS, _decimal),
+    D.VARCHAR: _string(DataType.VARCHAR),
+    D.NVARCHAR: _string(DataType.VARCHAR),
+    D.NAME: _string(DataType.VARCHAR),
+    D.TEXT: _string(DataType.VARCHAR, _REDSHIFT_TEXT_LENGTH),
+    D.CHAR: _string(DataType.CHAR),
+    D.NCHAR: _string(DataType.CHAR),
+    D.BPCHAR: _string(DataType.CHAR, _REDSHIFT_TEXT_LENGTH),
+    **dict.fromkeys(_BINARIES, _binary),
+    D.UUID: _fixed({"data_type": DataType.CHAR, "varchar_length": 36, "faker_rule": "uuid4"},
+                   ("uuid_as_text", "UUID is generated as 36-character text")),
+    **dict.fromkeys(_SEMI_STRUCTURED, _semi_structured),
+    **dict.fromkeys(_SPATIAL, _spatial),
+}
+
+
+def map_type(kind: exp.DataType, source: str, dialect: str) -> Mapped:
+    params = _params(kind)
+    mapper = _MAPPERS.get(kind.this)
+    if mapper is None:
+        raise UnsupportedType(f"data type {source} is not supported; use a numeric, text, "
+                              "date/time, boolean, binary or semi-structured type")
+    return mapper(params, source, dialect)

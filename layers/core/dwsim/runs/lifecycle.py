@@ -6,18 +6,17 @@ import os
 import secrets
 import socket
 import traceback
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from dwsim.engine.parquet import COMPRESSIONS
 from dwsim.errors import Conflict, DwSimError, InvalidInput, NotFound
-from dwsim.runs import workflow
-from dwsim.runs.model import RunRecord, RunStatus, new_run_id
-from dwsim.runs.plan import DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, MAX_BATCHES, split
-from dwsim.runs.workflow import Services, run_prefix
-from dwsim.store.base import now_iso
-
-if TYPE_CHECKING:
-    from dwsim.workflows.base import WorkflowStarter
+from dwsim.metadata.records import RunRecord, RunStatus, new_run_id, utc_now
+from dwsim.runs import steps
+from dwsim.runs.batches import DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, MAX_BATCHES, split
+from dwsim.runs.executor import RunExecutor
+from dwsim.runs.layout import run_prefix
+from dwsim.runs.services import Services
+from dwsim.schema.validate import with_table_rows
 
 
 def start_run(services: Services, experiment_name: str, rows: dict[str, int] | None = None,
@@ -25,8 +24,6 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
               compression: str = "snappy", executor: dict[str, Any] | None = None) -> RunRecord:
     """Validate the request, then create the run and claim the experiment in one atomic write.
     An infeasible request is refused here, before anything is written."""
-    from dwsim.experiments import with_table_rows
-
     batch_rows = DEFAULT_BATCH_ROWS if batch_rows is None else batch_rows
     if not 1 <= batch_rows <= MAX_BATCH_ROWS:
         raise InvalidInput(f"batch rows must be between 1 and {MAX_BATCH_ROWS:,}, not {batch_rows}")
@@ -41,7 +38,7 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
         raise InvalidInput(f"{batches:,} batches of {batch_rows:,} rows; at most {MAX_BATCHES:,}: "
                            "raise the batch size")
     run = RunRecord(
-        run_id=new_run_id(), experiment=experiment_name, started_at=now_iso(),
+        run_id=new_run_id(), experiment=experiment_name, started_at=utc_now(),
         seed=secrets.randbelow(2**31) if seed is None else seed,
         requested_rows={t.name: t.target_rows for t in experiment.tables},
         batch_rows=batch_rows, compression=compression, executor=executor or local_executor(),
@@ -62,7 +59,7 @@ def cancel_run(services: Services, experiment_name: str, run_id: str) -> RunReco
     if not run.active:
         raise Conflict(f"run {run_id} is already {run.status.value}; only a RUNNING run can be cancelled",
                        {"status": run.status.value})
-    if not workflow.abort(services, experiment_name, run_id, "cancelled by the user"):
+    if not steps.abort(services, experiment_name, run_id, "cancelled by the user"):
         raise Conflict(f"run {run_id} finished before it could be cancelled")
     return services.store.get_run(experiment_name, run_id)
 
@@ -97,11 +94,11 @@ def recover(services: Services, experiment_name: str, force: bool = False) -> di
         if alive or (alive is None and not force):
             how = "is still running" if alive else "cannot be checked from this host (use --force)"
             raise Conflict(f"run {run_id}'s executor {how}", {"active_run_id": run_id})
-        workflow.fail(services, experiment_name, run_id,
+        steps.fail(services, experiment_name, run_id,
                       "recovered: the executor stopped without finishing the run")
         return {"run_id": run_id, "action": "marked FAILED and released the claim"}
     # The claim points at a finished or missing run: finishing crashed between its two writes.
-    stale = run or RunRecord(run_id=run_id, experiment=experiment_name, started_at=now_iso(),
+    stale = run or RunRecord(run_id=run_id, experiment=experiment_name, started_at=utc_now(),
                              seed=0, requested_rows={}, batch_rows=1, status=RunStatus.FAILED)
     services.store.finish_run(stale)
     return {"run_id": run_id, "action": "released a stale claim"}
@@ -112,17 +109,17 @@ class WorkflowStartFailed(DwSimError):
     status = 503
 
 
-def start_generation(services: Services, starter: WorkflowStarter, experiment_name: str,
+def start_generation(services: Services, executor: RunExecutor, experiment_name: str,
                      rows: dict[str, int] | None = None, seed: int | None = None,
                      batch_rows: int | None = None, compression: str = "snappy") -> RunRecord:
-    """Claim the experiment (the guard), then start the workflow. If the workflow cannot be
+    """Claim the experiment (the guard), then start the steps. If the workflow cannot be
     started, the run is marked FAILED and the claim released: nothing stays half-started."""
     run = start_run(services, experiment_name, rows, seed, batch_rows, compression,
                     executor={"kind": "pending"})
     try:
-        run.executor = starter.start(run)
+        run.executor = executor.start(run)
     except Exception as exc:
-        workflow.fail(services, experiment_name, run.run_id,
+        steps.fail(services, experiment_name, run.run_id,
                       f"could not start the workflow: {type(exc).__name__}: {exc}",
                       traceback.format_exc())
         raise WorkflowStartFailed(f"could not start the workflow for run {run.run_id}: {exc}",
@@ -131,8 +128,8 @@ def start_generation(services: Services, starter: WorkflowStarter, experiment_na
     return services.store.get_run(experiment_name, run.run_id)
 
 
-def cancel_generation(services: Services, starter: WorkflowStarter, experiment_name: str,
+def cancel_generation(services: Services, executor: RunExecutor, experiment_name: str,
                       run_id: str) -> RunRecord:
     run = cancel_run(services, experiment_name, run_id)
-    starter.stop(run)
+    executor.stop(run)
     return run

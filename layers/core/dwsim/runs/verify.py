@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dwsim.engine.arrow_types import arrow_schema
+from dwsim.metadata.records import RunRecord
 from dwsim.objects.base import ObjectStore
-from dwsim.runs.model import RunRecord
-from dwsim.runs.workflow import run_prefix
+from dwsim.runs.layout import run_prefix
 from dwsim.schema.keys import declared_keys
 from dwsim.schema.model import Experiment, Table
 

@@ -126,26 +126,3 @@ class Experiment(_Model):
     @property
     def total_rows(self) -> int:
         return sum(t.target_rows for t in self.tables)
-
-    def to_json(self) -> dict[str, Any]:
-        """The canonical JSON form (what `show --json` prints and `create` accepts)."""
-        from dwsim.schema.keys import describe_keys
-
-        body = self.model_dump(mode="json", exclude_none=True)
-        for table, out in zip(self.tables, body["tables"], strict=True):
-            _drop_defaults(out, _QUIET_DEFAULTS)
-            for column in out["columns"]:
-                _drop_defaults(column, _QUIET_DEFAULTS)
-            out["keys"] = describe_keys(self, table)
-        return body
-
-
-# Extension fields left out of the canonical JSON when they hold their default, for
-# readability; the original format's fields (is_unique, required, ...) are always shown.
-_QUIET_DEFAULTS = {"quoted": False, "rule_inferred": False, "identity": False, "identity_step": 1}
-
-
-def _drop_defaults(body: dict[str, Any], defaults: dict[str, Any]) -> None:
-    for key, default in defaults.items():
-        if body.get(key, default) == default:
-            body.pop(key, None)

@@ -1,4 +1,4 @@
-"""One contract for both workflow starters: Step Functions (moto, real ASL and handlers) and
+"""One contract for both run executors: Step Functions (moto, real ASL and handlers) and
 the local thread `dw-sim serve` uses. The same request gives the same rows in both."""
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ import pyarrow.parquet as pq
 import pytest
 from moto import mock_aws
 
-from dwsim.config import Settings
+from dwsim.composition import build_services, services_factory
+from dwsim.executors.local import ThreadExecutor
+from dwsim.executors.stepfunctions import StepFunctionsExecutor
+from dwsim.metadata.records import RunStatus
 from dwsim.runs.lifecycle import cancel_generation, start_generation
-from dwsim.runs.local import services_for
-from dwsim.runs.model import RunStatus
-from dwsim.workflows.local import LocalWorkflowStarter
-from dwsim.workflows.stepfunctions import StepFunctionsStarter
+from dwsim.settings import Settings
 from tests.support.aws import Deployment
 from tests.support.schemas import tpch_experiment
 
@@ -24,20 +24,21 @@ ROWS = {"region": 5, "nation": 25, "supplier": 30, "customer": 90, "part": 80, "
 
 class LocalSide:
     def __init__(self, tmp_path):
-        self.services = services_for(Settings.from_env(tmp_path / "home"))
-        self.starter = LocalWorkflowStarter(Settings.from_env(tmp_path / "home"))
+        settings = Settings(home=tmp_path / "home")
+        self.services = build_services(settings)
+        self.executor = ThreadExecutor(services_factory(settings))
 
     def wait(self, run):
-        self.starter.join(run.run_id, 120)
+        self.executor.join(run.run_id, 120)
 
 
 class StepFunctionsSide:
     def __init__(self, monkeypatch):
-        from dwsim.steps import handlers
+        from dwsim.lambdas import steps
 
         self.deployment = Deployment(monkeypatch)
-        self.services = handlers.services()
-        self.starter = StepFunctionsStarter(self.deployment.state_machine_arn)
+        self.services = steps.services()
+        self.executor = StepFunctionsExecutor(self.deployment.state_machine_arn)
 
     def wait(self, run):
         self.deployment.wait(run.executor["execution_arn"])
@@ -67,7 +68,7 @@ def lineitem(side, run) -> list[tuple]:
 def reference_rows(tmp_path_factory):
     """lineitem as the embedded executor writes it for seed 77, to compare both sides with."""
     from dwsim.engine.generator import Generator
-    from dwsim.experiments import with_table_rows
+    from dwsim.schema.validate import with_table_rows
 
     experiment = with_table_rows(tpch_experiment(), ROWS)
     table = Generator(experiment, 77).table("lineitem").generate(0, ROWS["lineitem"])
@@ -76,21 +77,21 @@ def reference_rows(tmp_path_factory):
 
 def test_a_started_run_completes_with_the_rows_its_seed_defines(side, reference_rows):
     side.services.store.create_experiment(tpch_experiment())
-    run = start_generation(side.services, side.starter, "tpch", ROWS, seed=77, batch_rows=500)
+    run = start_generation(side.services, side.executor, "tpch", ROWS, seed=77, batch_rows=500)
     assert run.status is RunStatus.RUNNING and run.executor.get("kind") in ("local", "stepfunctions")
     side.wait(run)
     final = side.services.store.get_run("tpch", run.run_id)
     assert final.status is RunStatus.COMPLETED, final.error
     assert lineitem(side, run) == reference_rows
-    side.starter.stop(final)  # stopping a finished run is harmless
+    side.executor.stop(final)  # stopping a finished run is harmless
     assert side.services.store.active_run_id("tpch") is None
 
 
 def test_cancelling_a_finished_run_is_refused(side):
     side.services.store.create_experiment(tpch_experiment())
-    run = start_generation(side.services, side.starter, "tpch", ROWS, batch_rows=5000)
+    run = start_generation(side.services, side.executor, "tpch", ROWS, batch_rows=5000)
     side.wait(run)
     from dwsim.errors import Conflict
 
     with pytest.raises(Conflict, match="already COMPLETED"):
-        cancel_generation(side.services, side.starter, "tpch", run.run_id)
+        cancel_generation(side.services, side.executor, "tpch", run.run_id)

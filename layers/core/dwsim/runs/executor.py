@@ -1,15 +1,16 @@
-"""The workflow starter interface: start the plan → batches → finalize workflow for a run
-that the guard has already created, and stop it on cancel."""
+"""The interface of a run executor: how a run that the guard has created gets executed
+(plan → batches → finalize). Implementations live in dwsim.executors: a background thread
+on this machine, or a Step Functions execution."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from typing import Any
 
-from dwsim.runs.model import RunRecord
+from dwsim.metadata.records import RunRecord
 
 
-class WorkflowStarter(ABC):
+class RunExecutor(ABC):
     @abstractmethod
     def start(self, run: RunRecord) -> dict[str, Any]:
         """Begin executing the run; returns executor details kept in the run record."""

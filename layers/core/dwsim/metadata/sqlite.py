@@ -9,9 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dwsim.errors import AlreadyExists, Conflict, NotFound, RunActive
-from dwsim.runs.model import RunRecord, RunStatus
+from dwsim.metadata.base import MetadataStore
+from dwsim.metadata.records import (
+    ExperimentSummary,
+    RunRecord,
+    RunStatus,
+    StoredExperiment,
+    timestamp_text,
+    utc_now,
+)
 from dwsim.schema.model import Experiment
-from dwsim.store.base import ExperimentSummary, MetadataStore, StoredExperiment, now_iso
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS experiments (
@@ -75,19 +82,19 @@ class SQLiteStore(MetadataStore):
             db.execute("COMMIT")
 
     def create_experiment(self, experiment: Experiment) -> StoredExperiment:
-        created_at = now_iso()
+        created_at = utc_now()
         try:
             with self._transaction() as db:
                 db.execute(
                     "INSERT INTO experiments (name, description, dialect, tables, total_rows, "
                     "created_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (experiment.name, experiment.description, experiment.dialect,
-                     len(experiment.tables), experiment.total_rows, created_at,
+                     len(experiment.tables), experiment.total_rows, timestamp_text(created_at),
                      experiment.model_dump_json()),
                 )
         except sqlite3.IntegrityError:
             raise AlreadyExists(f"experiment '{experiment.name}' already exists") from None
-        return StoredExperiment(experiment, created_at)
+        return StoredExperiment(experiment=experiment, created_at=created_at)
 
     def get_experiment(self, name: str) -> StoredExperiment:
         with self._connect() as db:
@@ -95,7 +102,7 @@ class SQLiteStore(MetadataStore):
                              (name,)).fetchone()
         if row is None:
             raise NotFound(f"experiment '{name}' not found")
-        return StoredExperiment(Experiment.model_validate_json(row[0]), row[1])
+        return StoredExperiment(experiment=Experiment.model_validate_json(row[0]), created_at=row[1])
 
     def list_experiments(self) -> list[ExperimentSummary]:
         with self._connect() as db:

@@ -9,22 +9,25 @@ fail     mark the run FAILED with the error and traceback, releasing the claim
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
-import os
-from dataclasses import dataclass
-from typing import Any
+
+from pydantic import TypeAdapter
 
 from dwsim.engine.generator import Generator
 from dwsim.engine.parquet import row_count, to_parquet
 from dwsim.errors import DwSimError
+from dwsim.metadata.records import RunRecord, RunStatus, TableOutput
 from dwsim.objects.base import ObjectStore
+from dwsim.runs import layout
+from dwsim.runs.batches import split
 from dwsim.runs.loadsql import load_sql
-from dwsim.runs.model import RunRecord, RunStatus, TableOutput
-from dwsim.runs.plan import Batch, part_key, split
+from dwsim.runs.payloads import Batch, BatchItem, BatchResult, PlanResult
+from dwsim.runs.services import Services
 from dwsim.schema.model import Experiment
-from dwsim.store.base import MetadataStore, now_iso
+from dwsim.schema.validate import with_table_rows
+
+BATCH_LIST = TypeAdapter(list[BatchItem])
 
 
 class RunNotActive(DwSimError):
@@ -35,7 +38,7 @@ class RunNotActive(DwSimError):
 
 
 class InjectedFault(DwSimError):
-    """Raised by a batch named in DWSIM_FAULT_BATCH (table:part), to exercise failure paths."""
+    """Raised by the batch named in settings.fault_batch (table:part), to exercise failure paths."""
 
     code = "injected_fault"
     status = 500
@@ -46,50 +49,32 @@ class CountMismatch(DwSimError):
     status = 500
 
 
-@dataclass(frozen=True)
-class Services:
-    store: MetadataStore
-    objects: ObjectStore
-
-
-def experiment_prefix(experiment: str) -> str:
-    return f"experiments/{experiment}/"
-
-
-def run_prefix(experiment: str, run_id: str) -> str:
-    return f"experiments/{experiment}/runs/{run_id}"
-
-
-def _plan_keys(prefix: str) -> tuple[str, str]:
-    return f"{prefix}/_plan/experiment.json", f"{prefix}/_plan/batches.json"
-
-
 # -- plan ---------------------------------------------------------------------------------
-def plan(services: Services, experiment_name: str, run_id: str) -> dict[str, Any]:
-    from dwsim.experiments import with_table_rows
-
-    run = services.store.get_run(experiment_name, run_id)
-    if not run.active:
-        raise RunNotActive(f"run {run_id} is {run.status.value}")
+def plan(services: Services, experiment_name: str, run_id: str) -> PlanResult:
+    run = _active_run(services, experiment_name, run_id)
     stored = services.store.get_experiment(experiment_name).experiment
     experiment = with_table_rows(stored, run.requested_rows)
     batches = split(experiment, run.batch_rows)
-    prefix = run_prefix(experiment_name, run_id)
-    snapshot_key, batches_key = _plan_keys(prefix)
-    services.objects.put(snapshot_key, experiment.model_dump_json().encode(), "application/json")
-    services.objects.put(batches_key, json.dumps([
-        {"experiment": experiment_name, "run_id": run_id, **b.to_dict()} for b in batches
-    ]).encode(), "application/json")
+    prefix = layout.run_prefix(experiment_name, run_id)
+    services.objects.put(layout.snapshot_key(prefix), experiment.model_dump_json().encode(),
+                         "application/json")
+    items = [BatchItem(experiment=experiment_name, run_id=run_id, **b.model_dump()) for b in batches]
+    batches_key = layout.batches_key(prefix)
+    services.objects.put(batches_key, BATCH_LIST.dump_json(items), "application/json")
     run.progress.batches_total = len(batches)
     run.progress.rows_total = experiment.total_rows
     services.store.update_run(run)
-    return {"experiment": experiment_name, "run_id": run_id, "batches_total": len(batches),
-            "rows_total": experiment.total_rows, "batches_key": batches_key}
+    return PlanResult(experiment=experiment_name, run_id=run_id, batches_total=len(batches),
+                      rows_total=experiment.total_rows, batches_key=batches_key)
+
+
+def planned_batches(services: Services, plan_result: PlanResult) -> list[BatchItem]:
+    return BATCH_LIST.validate_json(services.objects.get(plan_result.batches_key))
 
 
 def run_snapshot(services: Services, experiment_name: str, run_id: str) -> Experiment:
     """The experiment exactly as the run generated it (row targets applied)."""
-    return _snapshot(services.objects, _plan_keys(run_prefix(experiment_name, run_id))[0])
+    return _snapshot(services.objects, layout.snapshot_key(layout.run_prefix(experiment_name, run_id)))
 
 
 @functools.lru_cache(maxsize=8)
@@ -97,42 +82,40 @@ def _snapshot(objects: ObjectStore, key: str) -> Experiment:
     return Experiment.model_validate_json(objects.get(key))
 
 
-# -- batch --------------------------------------------------------------------------------
-def run_batch(services: Services, experiment_name: str, run_id: str, batch: Batch | dict) -> dict:
-    if isinstance(batch, dict):
-        batch = Batch(**{k: batch[k] for k in ("batch", "table", "part", "start", "count")})
-    _check_fault(batch)
+def _active_run(services: Services, experiment_name: str, run_id: str) -> RunRecord:
     run = services.store.get_run(experiment_name, run_id)
     if not run.active:
         raise RunNotActive(f"run {run_id} is {run.status.value}")
-    prefix = run_prefix(experiment_name, run_id)
-    experiment = _snapshot(services.objects, _plan_keys(prefix)[0])
+    return run
+
+
+# -- batch --------------------------------------------------------------------------------
+def run_batch(services: Services, experiment_name: str, run_id: str, batch: Batch) -> BatchResult:
+    _check_fault(services, batch)
+    run = _active_run(services, experiment_name, run_id)
+    prefix = layout.run_prefix(experiment_name, run_id)
+    experiment = _snapshot(services.objects, layout.snapshot_key(prefix))
     table = Generator(experiment, run.seed).table(batch.table).generate(batch.start, batch.count)
-    key = part_key(prefix, batch.table, batch.part)
+    key = layout.part_key(prefix, batch.table, batch.part)
     services.objects.put(key, to_parquet(table, run.compression))
     counted = services.store.record_batch(experiment_name, run_id, batch.batch, batch.count)
-    return {"batch": batch.batch, "table": batch.table, "rows": batch.count, "key": key,
-            "counted": counted}
+    return BatchResult(batch=batch.batch, table=batch.table, rows=batch.count, key=key,
+                       counted=counted)
 
 
-def _check_fault(batch: Batch) -> None:
-    fault = os.environ.get("DWSIM_FAULT_BATCH")
-    if fault and fault == f"{batch.table}:{batch.part}":
+def _check_fault(services: Services, batch: Batch) -> None:
+    if services.fault_batch and services.fault_batch == f"{batch.table}:{batch.part}":
         raise InjectedFault(f"injected failure in batch {batch.part} of table {batch.table} "
                             "(DWSIM_FAULT_BATCH)")
 
 
 # -- finalize -----------------------------------------------------------------------------
 def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord:
-    run = services.store.get_run(experiment_name, run_id)
-    if not run.active:
-        raise RunNotActive(f"run {run_id} is {run.status.value}")
+    _active_run(services, experiment_name, run_id)
     objects = services.objects
-    prefix = run_prefix(experiment_name, run_id)
-    snapshot_key, batches_key = _plan_keys(prefix)
-    experiment = _snapshot(objects, snapshot_key)
-    batches = [Batch(**{k: b[k] for k in ("batch", "table", "part", "start", "count")})
-               for b in json.loads(objects.get(batches_key))]
+    prefix = layout.run_prefix(experiment_name, run_id)
+    experiment = _snapshot(objects, layout.snapshot_key(prefix))
+    batches = BATCH_LIST.validate_json(objects.get(layout.batches_key(prefix)))
     expected = {(b.table, b.part): b.count for b in batches}
     problems: list[str] = []
     outputs: list[TableOutput] = []
@@ -140,7 +123,8 @@ def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord
     for table in experiment.tables:
         folder = f"{prefix}/{table.name}/"
         keys = [k for k in objects.list(folder) if k.endswith(".parquet")]
-        wanted = {part_key(prefix, table.name, p): n for (t, p), n in expected.items() if t == table.name}
+        wanted = {layout.part_key(prefix, table.name, p): n
+                  for (t, p), n in expected.items() if t == table.name}
         missing = sorted(set(wanted) - set(keys))
         extra = sorted(set(keys) - set(wanted))
         if missing:
@@ -162,7 +146,7 @@ def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord
                             "meta": {"content_length": size}})
         if rows != table.target_rows:
             problems.append(f"table {table.name}: {rows:,} rows written, {table.target_rows:,} requested")
-        manifest_key = f"{prefix}/_manifests/{table.name}.manifest"
+        manifest_key = layout.manifest_key(prefix, table.name)
         objects.put(manifest_key, json.dumps({"entries": entries}, indent=1).encode(), "application/json")
         locations[table.name] = objects.uri(folder)
         manifests[table.name] = objects.uri(manifest_key)
@@ -175,7 +159,7 @@ def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord
     objects.put(f"{prefix}/load.sql", sql.encode(), "text/plain")
     run = services.store.get_run(experiment_name, run_id)
     run.tables, run.load_sql = outputs, sql
-    _close(run, RunStatus.COMPLETED)
+    run.close(RunStatus.COMPLETED)
     success_key = f"{prefix}/_SUCCESS"
     objects.put(success_key, b"")
     if not services.store.finish_run(run):
@@ -185,19 +169,11 @@ def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord
 
 
 # -- fail and cancel ----------------------------------------------------------------------
-def _close(run: RunRecord, status: RunStatus) -> None:
-    run.status = status
-    run.finished_at = now_iso()
-    started = dt.datetime.fromisoformat(run.started_at.replace("Z", "+00:00"))
-    finished = dt.datetime.fromisoformat(run.finished_at.replace("Z", "+00:00"))
-    run.duration_seconds = round((finished - started).total_seconds(), 3)
-
-
 def fail(services: Services, experiment_name: str, run_id: str, error: str,
          traceback: str | None = None) -> RunRecord:
     run = services.store.get_run(experiment_name, run_id)
     run.error, run.traceback = error, traceback
-    _close(run, RunStatus.FAILED)
+    run.close(RunStatus.FAILED)
     services.store.finish_run(run)
     return services.store.get_run(experiment_name, run_id)
 
@@ -205,5 +181,5 @@ def fail(services: Services, experiment_name: str, run_id: str, error: str,
 def abort(services: Services, experiment_name: str, run_id: str, reason: str) -> bool:
     run = services.store.get_run(experiment_name, run_id)
     run.error = reason
-    _close(run, RunStatus.ABORTED)
+    run.close(RunStatus.ABORTED)
     return services.store.finish_run(run)

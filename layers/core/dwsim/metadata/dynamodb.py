@@ -20,9 +20,16 @@ from boto3.dynamodb.conditions import Key
 from botocore.exceptions import ClientError
 
 from dwsim.errors import AlreadyExists, Conflict, InputTooLarge, NotFound, RunActive
-from dwsim.runs.model import RunRecord, RunStatus
+from dwsim.metadata.base import MetadataStore
+from dwsim.metadata.records import (
+    ExperimentSummary,
+    RunRecord,
+    RunStatus,
+    StoredExperiment,
+    timestamp_text,
+    utc_now,
+)
 from dwsim.schema.model import Experiment
-from dwsim.store.base import ExperimentSummary, MetadataStore, StoredExperiment, now_iso
 
 CHUNK_BYTES = 350_000
 LIST_INDEX = "gsi1"
@@ -39,7 +46,7 @@ class DynamoDBStore(MetadataStore):
         self.client = self.table.meta.client
 
     def create_experiment(self, experiment: Experiment) -> StoredExperiment:
-        created_at = now_iso()
+        created_at = utc_now()
         body = zlib.compress(experiment.model_dump_json().encode(), 6)
         chunks = [body[i:i + CHUNK_BYTES] for i in range(0, len(body), CHUNK_BYTES)] or [b""]
         if len(chunks) + 1 > MAX_TRANSACT_ITEMS:
@@ -49,7 +56,7 @@ class DynamoDBStore(MetadataStore):
         meta = {
             "pk": pk, "sk": "META", "gsi1pk": "EXPERIMENT", "gsi1sk": experiment.name,
             "name": experiment.name, "tables": len(experiment.tables),
-            "total_rows": experiment.total_rows, "created_at": created_at, "chunks": len(chunks),
+            "total_rows": experiment.total_rows, "created_at": timestamp_text(created_at), "chunks": len(chunks),
         }
         if experiment.description is not None:
             meta["description"] = experiment.description
@@ -66,7 +73,7 @@ class DynamoDBStore(MetadataStore):
             if _condition_failed(exc, index=0):
                 raise AlreadyExists(f"experiment '{experiment.name}' already exists") from None
             raise
-        return StoredExperiment(experiment, created_at)
+        return StoredExperiment(experiment=experiment, created_at=created_at)
 
     def _items(self, name: str, prefix: str | None = None) -> list[dict[str, Any]]:
         condition = Key("pk").eq(experiment_pk(name))
@@ -86,8 +93,8 @@ class DynamoDBStore(MetadataStore):
         if meta is None:
             raise NotFound(f"experiment '{name}' not found")
         body = b"".join(bytes(items[f"SCHEMA#{i:04d}"]["data"]) for i in range(int(meta["chunks"])))
-        return StoredExperiment(Experiment.model_validate_json(zlib.decompress(body)),
-                                meta["created_at"])
+        return StoredExperiment(experiment=Experiment.model_validate_json(zlib.decompress(body)),
+                                created_at=meta["created_at"])
 
     def list_experiments(self) -> list[ExperimentSummary]:
         out, kwargs = [], {"IndexName": LIST_INDEX,

@@ -2,39 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
-from typing import Any
 
-from pydantic import BaseModel
-
-from dwsim.runs.model import RunRecord
+from dwsim.metadata.records import ExperimentSummary, RunRecord, StoredExperiment
 from dwsim.schema.model import Experiment
-
-
-@dataclass(frozen=True)
-class StoredExperiment:
-    experiment: Experiment
-    created_at: str
-
-
-class ExperimentSummary(BaseModel):
-    """What a listing shows of an experiment, without loading its schema."""
-
-    name: str
-    description: str | None
-    dialect: str | None
-    tables: int
-    total_rows: int
-    created_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.model_dump()
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 class MetadataStore(ABC):

@@ -1,18 +1,18 @@
-"""Starts and stops the generation state machine in AWS Step Functions."""
+"""Executes runs as executions of the generation state machine in AWS Step Functions."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import boto3
 from botocore.exceptions import ClientError
 
-from dwsim.runs.model import RunRecord
-from dwsim.workflows.base import WorkflowStarter
+from dwsim.metadata.records import RunRecord
+from dwsim.runs.executor import RunExecutor
+from dwsim.runs.payloads import RunRef
 
 
-class StepFunctionsStarter(WorkflowStarter):
+class StepFunctionsExecutor(RunExecutor):
     def __init__(self, state_machine_arn: str, client: Any = None):
         self.state_machine_arn = state_machine_arn
         self.client = client or boto3.client("stepfunctions")
@@ -21,7 +21,7 @@ class StepFunctionsStarter(WorkflowStarter):
         response = self.client.start_execution(
             stateMachineArn=self.state_machine_arn,
             name=run.run_id,  # one execution per run: a retried start cannot run twice
-            input=json.dumps({"experiment": run.experiment, "run_id": run.run_id}),
+            input=RunRef(experiment=run.experiment, run_id=run.run_id).model_dump_json(),
         )
         return {"kind": "stepfunctions", "execution_arn": response["executionArn"]}
 
