@@ -24,8 +24,10 @@ tools: .tools/node_modules/.bin/asl-validator
 demo: install
 	DWSIM_HOME=$(DEMO_HOME) $(BIN)/python examples/demo.py
 
+# Parallel on every core (pytest-xdist); a module's tests stay on one worker, so each e2e
+# module starts one server. `make test PYTEST_ARGS="-m unit"` runs one kind of test.
 test: install tools
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadscope $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check layers functions tests bench examples

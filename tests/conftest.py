@@ -11,11 +11,21 @@ from moto import mock_aws
 from dwsim.metadata.dynamodb import DynamoDBStore
 from dwsim.metadata.sqlite import SQLiteStore
 from tests.support.aws import reload_settings
-from tests.support.template import create_metadata_table
+from tests.support.template import ROOT, create_metadata_table
+
+MARKERS = ("unit", "integration", "e2e", "infra")
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
 os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+
+
+def pytest_collection_modifyitems(items):
+    """Each test is marked by its folder: unit, integration, e2e or infra."""
+    for item in items:
+        kind = item.path.relative_to(ROOT / "tests").parts[0]
+        if kind in MARKERS:
+            item.add_marker(getattr(pytest.mark, kind))
 
 
 @pytest.fixture(autouse=True)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.tools import chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = os.environ.get("DWSIM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
@@ -37,9 +38,10 @@ class Served:
             self.process.kill()
 
 
-@pytest.fixture
-def served(tmp_path):
-    server = Served(tmp_path / "home", {"DWSIM_FAULT_BATCH": "boom:0"})
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """One server per test module (each test uses its own experiment names)."""
+    server = Served(tmp_path_factory.mktemp("serve") / "home", {"DWSIM_FAULT_BATCH": "boom:0"})
     yield server
     server.stop()
 
@@ -48,9 +50,10 @@ def served(tmp_path):
 def browser():
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    executable = chromium()
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS,
+                                             headless=True)
         yield browser
         browser.close()
 

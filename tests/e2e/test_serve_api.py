@@ -22,11 +22,13 @@ def call(served, method: str, path: str, body=None, raw: bytes | None = None):
 
 
 def test_serve_speaks_the_api(served):
-    status, body, headers = call(served, "GET", "/api/experiments")
-    assert (status, body) == (200, {"experiments": []})
-    assert headers["Content-Type"].startswith("application/json")
     schema = json.loads((ROOT / "examples" / "ecommerce.json").read_text())
+    status, body, headers = call(served, "GET", "/api/experiments")
+    assert status == 200 and schema["name"] not in [e["name"] for e in body["experiments"]]
+    assert headers["Content-Type"].startswith("application/json")
     assert call(served, "POST", "/api/experiments", schema)[0] == 201
+    status, body, _ = call(served, "GET", "/api/experiments")
+    assert schema["name"] in [e["name"] for e in body["experiments"]]
     status, body, _ = call(served, "POST", "/api/experiments", schema)
     assert status == 409 and body["error"]["code"] == "already_exists"
     status, body, _ = call(served, "GET", "/api/experiments/ghost")

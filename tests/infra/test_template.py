@@ -3,18 +3,15 @@ and security properties of template.yaml, and `sam build` with a size report."""
 
 from __future__ import annotations
 
-import glob
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.support.template import ROOT, template
+from tests.support.tools import asl_validator, python312_folder, venv_tool
 
-BIN = Path(sys.executable).parent
 LAMBDA_UNZIPPED_LIMIT = 262_144_000
 ASL = ROOT / "statemachine" / "generate.asl.json"
 
@@ -30,18 +27,17 @@ def resources(kind: str) -> dict[str, dict]:
 
 
 def test_cfn_lint_and_serverless_rules():
-    run(str(BIN / "cfn-lint"), "template.yaml")
-    run(str(BIN / "cfn-lint"), "template.yaml", "-a", "cfn_lint_serverless.rules")
+    cfn_lint = str(venv_tool("cfn-lint"))
+    run(cfn_lint, "template.yaml")
+    run(cfn_lint, "template.yaml", "-a", "cfn_lint_serverless.rules")
 
 
 def test_sam_validate_lint():
-    run(str(BIN / "sam"), "validate", "--lint", "--region", "us-east-1")
+    run(str(venv_tool("sam")), "validate", "--lint", "--region", "us-east-1")
 
 
 def test_asl_validator():
-    validator = ROOT / ".tools" / "node_modules" / ".bin" / "asl-validator"
-    assert validator.exists(), "run `make tools` (make test does) to install asl-validator"
-    run(str(validator), "--json-path", str(ASL))
+    run(str(asl_validator()), "--json-path", str(ASL))
 
 
 def test_state_machine_is_wired_to_the_template():
@@ -94,21 +90,12 @@ def test_every_function_has_a_log_group_with_retention():
         assert json.dumps({"Fn::Sub": f"/aws/lambda/${{{name}}}"}) in groups, name
 
 
-def _python312() -> str:
-    found = shutil.which("python3.12")
-    if found:
-        return str(Path(found).parent)
-    root = os.environ.get("PYENV_ROOT", os.path.expanduser("~/.pyenv"))
-    candidates = sorted(glob.glob(f"{root}/versions/3.12*/bin/python3.12"))
-    assert candidates, "sam build needs python3.12 on PATH (or under pyenv)"
-    return str(Path(candidates[-1]).parent)
-
-
 def test_sam_build_fits_lambda_size_limits(tmp_path):
-    env = {**os.environ, "PATH": f"{_python312()}:{BIN}:{os.environ['PATH']}",
+    sam = venv_tool("sam")
+    env = {**os.environ, "PATH": f"{python312_folder()}:{sam.parent}:{os.environ['PATH']}",
            "SAM_CLI_TELEMETRY": "0"}
     build = tmp_path / "build"
-    run(str(BIN / "sam"), "build", "--region", "us-east-1", "--build-dir", str(build),
+    run(str(sam), "build", "--region", "us-east-1", "--build-dir", str(build),
         "--cache-dir", str(tmp_path / "cache"), env=env)
 
     def size(path: Path) -> int:
