@@ -5,6 +5,7 @@ adapters."""
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -130,3 +131,12 @@ def test_only_the_aws_adapters_import_the_aws_sdk():
             if any(n.split(".")[0] in ("boto3", "botocore") for n in names):
                 users.add(module)
     assert users == AWS_ADAPTERS
+
+
+def test_the_docs_point_only_inside_the_repository():
+    root = PACKAGE.parents[2]
+    for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        text = doc.read_text()
+        assert "../shared" not in text and "](../" not in text, doc
+        for target in re.findall(r"\]\(([^)#:]+)\)", text):
+            assert (doc.parent / target).exists(), f"{doc.name} links to missing {target}"

@@ -44,7 +44,7 @@ class PlanOutput(PlanResult):
     """What the plan Lambda returns to the state machine: the plan plus where the Map reads
     the batch list and how many batches it runs at once."""
 
-    bucket: str | None
+    bucket: str  # the Lambdas always run with DWSIM_BUCKET
     max_concurrency: int
 
 
