@@ -99,6 +99,8 @@ CREATE TABLE IF NOT EXISTS tpch.lineitem (
     l_comment       VARCHAR(44)    NOT NULL ENCODE lzo,
     PRIMARY KEY (l_orderkey, l_linenumber),
     FOREIGN KEY (l_orderkey) REFERENCES tpch.orders (o_orderkey),
+    FOREIGN KEY (l_partkey) REFERENCES tpch.part (p_partkey),
+    FOREIGN KEY (l_suppkey) REFERENCES tpch.supplier (s_suppkey),
     FOREIGN KEY (l_partkey, l_suppkey) REFERENCES tpch.partsupp (ps_partkey, ps_suppkey)
 ) DISTSTYLE KEY;
 

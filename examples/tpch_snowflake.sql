@@ -99,5 +99,7 @@ CREATE OR REPLACE TABLE analytics.tpch.lineitem (
     l_comment       VARCHAR(44)   NOT NULL,
     CONSTRAINT pk_lineitem PRIMARY KEY (l_orderkey, l_linenumber),
     CONSTRAINT fk_lineitem_orders FOREIGN KEY (l_orderkey) REFERENCES analytics.tpch.orders (o_orderkey),
-    CONSTRAINT fk_lineitem_partsupp FOREIGN KEY (l_partkey, l_suppkey) REFERENCES analytics.tpch.partsupp (ps_partkey, ps_suppkey)
+    CONSTRAINT fk_lineitem_partsupp FOREIGN KEY (l_partkey, l_suppkey) REFERENCES analytics.tpch.partsupp (ps_partkey, ps_suppkey),
+    CONSTRAINT fk_lineitem_part FOREIGN KEY (l_partkey) REFERENCES analytics.tpch.part (p_partkey),
+    CONSTRAINT fk_lineitem_supplier FOREIGN KEY (l_suppkey) REFERENCES analytics.tpch.supplier (s_suppkey)
 ) CLUSTER BY (l_shipdate);

@@ -20,7 +20,7 @@ def test_import_sql_dry_run_json_shows_tpch(cli):
     tables = {t["name"]: t for t in body["tables"]}
     assert tables["lineitem"]["primary_key"] == ["l_orderkey", "l_linenumber"]
     assert tables["partsupp"]["primary_key"] == ["ps_partkey", "ps_suppkey"]
-    assert sum(len(t["foreign_keys"]) for t in body["tables"]) == 8
+    assert sum(len(t["foreign_keys"]) for t in body["tables"]) == 10
     column = tables["orders"]["columns"][0]
     assert {"name", "data_type", "source_type", "required", "is_unique"} <= set(column)
     assert [w["code"] for w in body["warnings"]] == ["statement_skipped"] * 3

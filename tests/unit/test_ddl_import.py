@@ -47,9 +47,39 @@ def test_tpch_examples_import_with_composite_keys_and_every_foreign_key(file, di
         (("o_custkey",), "customer", ("c_custkey",)),
         (("l_orderkey",), "orders", ("o_orderkey",)),
         (("l_partkey", "l_suppkey"), "partsupp", ("ps_partkey", "ps_suppkey")),
+        (("l_partkey",), "part", ("p_partkey",)),
+        (("l_suppkey",), "supplier", ("s_suppkey",)),
     }
     keys = canonical_json(experiment)["tables"][-1]["keys"]
     assert keys[0]["kind"] == "primary" and "mixed radix" in keys[0]["enforcement"]
+    # The composite reference drives l_partkey and l_suppkey; the single ones follow from it.
+    by_columns = {tuple(k["columns"]): k["enforcement"] for k in keys if k["kind"] == "foreign"}
+    assert by_columns[("l_partkey", "l_suppkey")].startswith("each row takes the key of")
+    assert by_columns[("l_partkey",)].startswith("implied: these columns come from partsupp")
+    assert by_columns[("l_suppkey",)].startswith("implied: these columns come from partsupp")
+
+
+def test_overlapping_foreign_keys_that_nothing_guarantees_are_refused():
+    base = """
+      CREATE TABLE part (p_partkey INT PRIMARY KEY);
+      CREATE TABLE supplier (s_suppkey INT PRIMARY KEY);
+      CREATE TABLE partsupp (ps_partkey INT, ps_suppkey INT, PRIMARY KEY (ps_partkey, ps_suppkey){extra});
+      CREATE TABLE lineitem (l_id INT PRIMARY KEY, l_partkey INT, l_suppkey INT,
+        FOREIGN KEY (l_partkey) REFERENCES part,
+        FOREIGN KEY (l_partkey, l_suppkey) REFERENCES partsupp);"""
+    implied = load(base.format(extra=", FOREIGN KEY (ps_partkey) REFERENCES part"))
+    assert implied.table("lineitem").foreign_keys[0].ref_table == "part"
+    with pytest.raises(SchemaInvalid) as refused:
+        load(base.format(extra=""))
+    problem = refused.value.problems[0]
+    assert (problem.rule, problem.location) == ("foreign_key_overlap", "table 'lineitem', column 'l_partkey'")
+    assert "it holds only if partsupp declares (ps_partkey) → part(p_partkey)" in problem.message
+    with pytest.raises(SchemaInvalid, match=r"\(y, z\) → d overlaps columns produced by "
+                                            r"foreign key \(x, y\) → b"):
+        load("""CREATE TABLE b (k1 INT, k2 INT, PRIMARY KEY (k1, k2));
+                CREATE TABLE d (k1 INT, k2 INT, PRIMARY KEY (k1, k2));
+                CREATE TABLE c (id INT PRIMARY KEY, x INT, y INT, z INT,
+                  FOREIGN KEY (x, y) REFERENCES b, FOREIGN KEY (y, z) REFERENCES d);""")
 
 
 # -- CREATE TABLE forms ---------------------------------------------------------------------
@@ -156,16 +186,16 @@ def test_table_constraints_named_and_unnamed_and_alter_table():
     experiment = load("""
       CREATE TABLE parent (a INT NOT NULL, b INT NOT NULL, c VARCHAR(5),
         CONSTRAINT parent_pk PRIMARY KEY (a, b), UNIQUE (c), CONSTRAINT u2 UNIQUE (b, c));
-      CREATE TABLE child (x INT, y INT, z INT,
+      CREATE TABLE child (x INT, y INT, z INT, v INT, w INT,
         FOREIGN KEY (x, y) REFERENCES parent (a, b));
       ALTER TABLE child ADD CONSTRAINT child_pk PRIMARY KEY (z);
-      ALTER TABLE child ADD FOREIGN KEY (y, x) REFERENCES parent;""")
+      ALTER TABLE child ADD FOREIGN KEY (w, v) REFERENCES parent;""")
     parent, child = experiment.table("parent"), experiment.table("child")
     assert parent.primary_key == ["a", "b"] and parent.unique == [["b", "c"]]
     assert parent.column("c").is_unique
     assert child.primary_key == ["z"]
     assert [(fk.columns, fk.ref_columns) for fk in child.foreign_keys] == [
-        (["x", "y"], ["a", "b"]), (["y", "x"], ["a", "b"])]
+        (["x", "y"], ["a", "b"]), (["w", "v"], ["a", "b"])]
 
 
 def test_unquoted_references_are_case_insensitive():

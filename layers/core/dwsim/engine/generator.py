@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from dwsim.engine.arrow_types import arrow_schema, arrow_type
 from dwsim.engine.hashing import U64, Permutation, below, derive_key, stream, unit
 from dwsim.engine.values import ColumnValues, with_nulls
-from dwsim.schema.keys import Key, KeyGroup, implied_by, table_keys
+from dwsim.schema.keys import Key, KeyGroup, foreign_key_plans, implied_by, table_keys
 from dwsim.schema.model import Experiment, ForeignKey, Table
 
 MAX_KEY_DEPTH = 32  # foreign keys inside keys may chain through parents, never in a cycle
@@ -79,10 +79,12 @@ class TableGenerator:
                 for position, name in enumerate(group.columns):
                     if roles[name] is None:
                         roles[name] = _KeyRole(key, g, position)
-        for fk in self.table.foreign_keys:
-            for position, name in enumerate(fk.columns):
-                if roles[name] is None:
-                    roles[name] = _ForeignRole(fk, position)
+        # A foreign key drives its columns unless a key or a wider foreign key produces them
+        # (then validation has proven the parent implies it).
+        for plan in foreign_key_plans(self.generator.experiment, self.table):
+            if plan.how == "drives":
+                for position, name in enumerate(plan.fk.columns):
+                    roles[name] = _ForeignRole(plan.fk, position)
         return roles
 
     # -- public -----------------------------------------------------------------------------

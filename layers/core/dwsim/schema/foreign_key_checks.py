@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dwsim.errors import Problem
 from dwsim.schema import domains
-from dwsim.schema.keys import declared_keys
+from dwsim.schema.keys import declared_keys, foreign_key_plans
 from dwsim.schema.model import Column, Experiment, ForeignKey, Table
 from dwsim.schema.problems import where
 from dwsim.schema.types import INTEGER_BOUNDS, INTEGER_TYPES, family
@@ -17,7 +17,16 @@ def foreign_key_problems(experiment: Experiment, table: Table) -> list[Problem]:
     names = table.column_map()
     for fk in table.foreign_keys:
         out.extend(_one_foreign_key(experiment, table, names, fk))
+    if not out:  # how each key is produced is only known once every reference resolves
+        out.extend(_infeasible(experiment, table))
     return out
+
+
+def _infeasible(experiment: Experiment, table: Table) -> list[Problem]:
+    """Overlapping foreign keys that nothing guarantees: refused, never silently broken."""
+    return [Problem(where(table.name, plan.fk.columns[0] if len(plan.fk.columns) == 1 else None),
+                    "foreign_key_overlap", plan.reason or "")
+            for plan in foreign_key_plans(experiment, table) if plan.how == "infeasible"]
 
 
 def _one_foreign_key(experiment: Experiment, table: Table, names: dict[str, Column],

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from math import prod
-from typing import TYPE_CHECKING
 
 from dwsim.schema.domains import UNBOUNDED, domain_size, integer_range, is_integral
+from dwsim.schema.model import Experiment, ForeignKey, Table
 from dwsim.schema.types import STRING_TYPES, DataType
-
-if TYPE_CHECKING:
-    from dwsim.schema.model import Experiment, ForeignKey, Table
 
 
 @dataclass(frozen=True)
@@ -57,10 +54,16 @@ def declared_keys(table: Table) -> list[tuple[str, tuple[str, ...]]]:
     return keys
 
 
+def widest_first(foreign_keys: list[ForeignKey]) -> list[ForeignKey]:
+    """Foreign keys in the order they claim columns: the widest first (a composite key drives
+    its columns; a narrower key on some of them must then follow from it), then as declared."""
+    return sorted(foreign_keys, key=lambda fk: -len(fk.columns))
+
+
 def plan_key(experiment: Experiment, table: Table, kind: str, columns: tuple[str, ...]) -> Key:
     groups: list[KeyGroup] = []
     remaining = list(columns)
-    for fk in table.foreign_keys:
+    for fk in widest_first(table.foreign_keys):
         if fk.columns and set(fk.columns) <= set(remaining):
             parent = experiment.table(fk.ref_table)
             domain = parent.target_rows if parent else 0
@@ -83,6 +86,80 @@ def implied_by(table: Table, columns: tuple[str, ...]) -> str | None:
 
 def table_keys(experiment: Experiment, table: Table) -> list[Key]:
     return [plan_key(experiment, table, kind, cols) for kind, cols in declared_keys(table)]
+
+
+@dataclass(frozen=True)
+class ForeignKeyPlan:
+    """How one foreign key is produced:
+    - "key":        a group of an enforced key: each row takes a distinct parent row;
+    - "drives":     its columns take the key of a drawn parent row;
+    - "implied":    its columns are produced by a wider foreign key (`via`) whose parent
+                    declares the same reference, so every value exists here too;
+    - "infeasible": its columns are produced by something else and nothing guarantees the
+                    reference; validation refuses the schema with `reason`."""
+
+    fk: ForeignKey
+    how: str
+    via: ForeignKey | None = None
+    reason: str | None = None
+
+
+def foreign_key_plans(experiment: Experiment, table: Table) -> list[ForeignKeyPlan]:
+    """One plan per foreign key of `table`, in declaration order."""
+    owners: dict[str, ForeignKey | str] = {}  # column → the FK producing it, or "key"
+    plans: dict[int, ForeignKeyPlan] = {}
+    for key in table_keys(experiment, table):
+        if implied_by(table, key.columns):
+            continue
+        for group in key.groups:
+            for name in group.columns:
+                owners.setdefault(name, group.foreign_key or "key")
+            if group.foreign_key is not None:
+                plans.setdefault(id(group.foreign_key), ForeignKeyPlan(group.foreign_key, "key"))
+    for fk in widest_first(table.foreign_keys):
+        if id(fk) in plans:
+            continue
+        claimed = [c for c in fk.columns if c in owners]
+        if not claimed:
+            owners.update(dict.fromkeys(fk.columns, fk))
+            plans[id(fk)] = ForeignKeyPlan(fk, "drives")
+        else:
+            plans[id(fk)] = _implied_or_infeasible(experiment, fk, owners)
+    return [plans[id(fk)] for fk in table.foreign_keys]
+
+
+def _implied_or_infeasible(experiment: Experiment, fk: ForeignKey,
+                           owners: dict[str, ForeignKey | str]) -> ForeignKeyPlan:
+    label = f"foreign key ({', '.join(fk.columns)}) → {fk.ref_table}"
+    producers = {id(owners.get(c)): owners.get(c) for c in fk.columns}
+    via = next(iter(producers.values()))
+    if len(producers) != 1 or not isinstance(via, ForeignKey) or not set(fk.columns) <= set(via.columns):
+        what = ", ".join(sorted({_producer_text(owners.get(c)) for c in fk.columns}))
+        return ForeignKeyPlan(fk, "infeasible", reason=(
+            f"{label} overlaps columns produced by {what}; its values cannot be guaranteed to "
+            "exist in its parent (declare it on columns of their own, or make the wider "
+            "foreign key's parent declare it)"))
+    through = dict(zip(via.columns, via.ref_columns, strict=False))
+    mapped = [through[c] for c in fk.columns]
+    wanted = dict(zip(mapped, fk.ref_columns, strict=False))
+    parent = experiment.table(via.ref_table)
+    same_target = via.ref_table == fk.ref_table and mapped == list(fk.ref_columns)
+    declared = parent is not None and any(
+        other.ref_table == fk.ref_table and dict(zip(other.columns, other.ref_columns,
+                                                     strict=False)) == wanted
+        for other in parent.foreign_keys)
+    if same_target or declared:
+        return ForeignKeyPlan(fk, "implied", via=via)
+    return ForeignKeyPlan(fk, "infeasible", via=via, reason=(
+        f"{label} is inside foreign key ({', '.join(via.columns)}) → {via.ref_table}, which "
+        f"produces these columns; it holds only if {via.ref_table} declares "
+        f"({', '.join(mapped)}) → {fk.ref_table}({', '.join(fk.ref_columns)}), and it does not"))
+
+
+def _producer_text(owner: ForeignKey | str | None) -> str:
+    if isinstance(owner, ForeignKey):
+        return f"foreign key ({', '.join(owner.columns)}) → {owner.ref_table}"
+    return "a primary or unique key" if owner == "key" else "its own values"
 
 
 def _group_method(table: Table, group: KeyGroup) -> str:
@@ -128,17 +205,28 @@ def describe_keys(experiment: Experiment, table: Table) -> list[dict]:
                              for g in key.groups))
         out.append({"kind": key.kind, "columns": list(key.columns), "domain": _size(key.domain),
                     "enforcement": how})
-    keyed = [g.foreign_key for key in table_keys(experiment, table) for g in key.groups]
-    for fk in table.foreign_keys:
-        parent = experiment.table(fk.ref_table)
-        rows = f"{parent.target_rows:,}" if parent else "?"
-        if any(fk is k for k in keyed):
-            pick = f"the row of {fk.ref_table} ({rows} rows) that its key's decomposition selects"
-        else:
-            how = "a Zipf-skewed" if fk.distribution == "zipf" else "a uniformly drawn"
-            pick = f"{how} row of {fk.ref_table} ({rows} rows)"
+    for plan in foreign_key_plans(experiment, table):
+        fk = plan.fk
         out.append({"kind": "foreign", "columns": list(fk.columns), "ref_table": fk.ref_table,
-                    "ref_columns": list(fk.ref_columns),
-                    "enforcement": f"each row takes the key of {pick}, computed from the "
-                                   "parent's key function; every value exists in the parent"})
+                    "ref_columns": list(fk.ref_columns), "enforcement": _fk_method(experiment, plan)})
     return out
+
+
+def _fk_method(experiment: Experiment, plan: ForeignKeyPlan) -> str:
+    fk = plan.fk
+    parent = experiment.table(fk.ref_table)
+    rows = f"{parent.target_rows:,}" if parent else "?"
+    if plan.how == "infeasible":
+        return f"cannot be guaranteed: {plan.reason}"
+    if plan.how == "implied":
+        via = plan.via
+        return (f"implied: these columns come from {via.ref_table} through foreign key "
+                f"({', '.join(via.columns)}), and {via.ref_table} references {fk.ref_table} "
+                "with them; every value exists in the parent")
+    if plan.how == "key":
+        pick = f"the row of {fk.ref_table} ({rows} rows) that its key's decomposition selects"
+    else:
+        how = "a Zipf-skewed" if fk.distribution == "zipf" else "a uniformly drawn"
+        pick = f"{how} row of {fk.ref_table} ({rows} rows)"
+    return (f"each row takes the key of {pick}, computed from the parent's key function; "
+            "every value exists in the parent")
