@@ -51,7 +51,7 @@ def kitchen_sink(rows: int = 5000) -> dict:
                  {"name": "born", "data_type": "DATE", "date_start": "1990-05-05", "date_end": "1990-05-05"},
                  {"name": "active", "data_type": "BOOLEAN", "required": True},
                  {"name": "status", "data_type": "VARCHAR", "varchar_length": 10,
-                  "values": ["new", "paid", "shipped"], "weights": [1, 2, 7]},
+                  "values": ["new", "paid", "shipped"], "weights": [1, 2, 7], "null_ratio": 0},
                  {"name": "note", "data_type": "VARCHAR", "varchar_length": 20, "null_ratio": 0.2},
                  {"name": "city", "data_type": "VARCHAR", "varchar_length": 8, "faker_rule": "city"},
                  {"name": "token", "data_type": "BINARY", "varchar_length": 12, "is_unique": True},

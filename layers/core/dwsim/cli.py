@@ -179,8 +179,17 @@ def describe_experiment(body: dict[str, Any]) -> str:
             if column.get("identity"):
                 flags.append("IDENTITY")
             rule = column.get("faker_rule")
+            inferred = " (inferred)" if column.get("rule_inferred") else ""
             if rule:
-                flags.append(f"rule={rule}" + (" (inferred)" if column.get("rule_inferred") else ""))
+                flags.append(f"rule={rule}{inferred}")
+            elif column.get("values"):
+                shown = ", ".join(map(str, column["values"][:5]))
+                more = ", ..." if len(column["values"]) > 5 else ""
+                flags.append(f"values=[{shown}{more}]{inferred}")
+            if column.get("min_value") is not None or column.get("max_value") is not None:
+                flags.append(f"range={column.get('min_value', '')}..{column.get('max_value', '')}")
+            if column.get("null_ratio"):
+                flags.append(f"nulls={column['null_ratio']:.0%}")
             source = column.get("source_type") or _type_text(column)
             lines.append(f"  {column['name']:<{width}}  {source:<22} {' '.join(flags)}".rstrip())
         for key in table.get("keys", []):

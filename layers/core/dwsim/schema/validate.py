@@ -13,11 +13,11 @@ from pydantic import ValidationError
 from dwsim.errors import InvalidInput, Problem, SchemaInvalid
 from dwsim.schema.column_checks import column_problems
 from dwsim.schema.foreign_key_checks import foreign_key_problems
+from dwsim.schema.inference import infer_column
 from dwsim.schema.key_checks import key_problems
 from dwsim.schema.model import Experiment, Table
 from dwsim.schema.names import experiment_name_problem, fold, identifier_problem
 from dwsim.schema.problems import where
-from dwsim.schema.rules import infer_rule
 
 __all__ = ["MAX_COLUMNS", "MAX_TABLES", "normalise", "parse_experiment", "prepare", "validate",
            "where", "with_table_rows"]
@@ -96,18 +96,15 @@ def with_table_rows(experiment: Experiment, rows: dict[str, int]) -> Experiment:
 
 
 def normalise(experiment: Experiment) -> None:
-    """Fill what follows from what is declared: inferred rules, key columns NOT NULL and
-    unique, foreign keys without columns pointing at the parent's primary key."""
+    """Fill what follows from what is declared: key columns NOT NULL and unique, foreign keys
+    without columns pointing at the parent's primary key, then what each column's name and
+    type imply (rules, code sets, ranges, NULL shares; see inference.py)."""
     tables = {t.name: t for t in experiment.tables}
     for table in experiment.tables:
+        by_name = table.column_map()
         for column in table.columns:
-            if column.faker_rule is None and not column.values:
-                rule = infer_rule(column.name, column.data_type, table.name)
-                if rule:
-                    column.faker_rule, column.rule_inferred = rule, True
             if column.identity:
                 column.required = True
-        by_name = table.column_map()
         for name in table.primary_key:
             if name in by_name:
                 by_name[name].required = True
@@ -118,6 +115,11 @@ def normalise(experiment: Experiment) -> None:
             parent = tables.get(fk.ref_table)
             if not fk.ref_columns and parent is not None:
                 fk.ref_columns = list(parent.primary_key)
+        keyed = {c for key in [table.primary_key, *table.unique] for c in key}
+        referencing = {c for fk in table.foreign_keys for c in fk.columns}
+        for column in table.columns:
+            infer_column(column, table.name, keyed=column.name in keyed or column.is_unique
+                         or column.identity, referencing=column.name in referencing)
 
 
 def validate(experiment: Experiment) -> list[Problem]:
