@@ -20,6 +20,8 @@ INSTALL = {
     "cfn-lint": "run `make install` (pip installs cfn-lint into .venv)",
     "chromium": "install Debian's Chromium: `apt-get install chromium` (.ci/run does it)",
     "python3.12": "install Python 3.12 (`pyenv install 3.12`; .ci/run does it) for sam build",
+    "postgresql": "install Debian's PostgreSQL: `apt-get install postgresql` (.ci/run does it), "
+                  "or point DWSIM_PG_BIN at a folder holding initdb and pg_ctl",
 }
 
 

@@ -60,7 +60,7 @@ _CATEGORIES: list[tuple[str, list[list[str]]]] = [
 ]
 # Tried only when no Faker rule fits the name (postal_code and currency_code keep theirs).
 _GENERIC_CATEGORIES: list[tuple[str, list[list[str]]]] = [
-    (r"[a-z_]*(type|kind|class|code|mode|level)",
+    (r"[a-z_]*(type|kind|class|level)",
      [["standard", "premium", "basic", "trial", "internal"], ["STD", "PRM", "BSC", "TRL", "INT"],
       ["S", "P", "B", "T", "I"]]),
 ]
