@@ -18,9 +18,13 @@ from dwsim.schema.types import (
     MAX_DECIMAL_PRECISION,
     MAX_VARCHAR_LENGTH,
     NUMERIC_TYPES,
+    STRING_TYPES,
     TEMPORAL_TYPES,
     DataType,
 )
+
+# Rules whose values have one width and cannot be shortened without breaking them.
+FIXED_WIDTH_RULES = {"uuid4": 36}
 
 Finding = tuple[str, str]  # (rule, message)
 Check = Callable[[Column, str | None], Iterable[Finding]]
@@ -138,6 +142,11 @@ def check_faker_rule(column: Column, dialect: str | None) -> Iterator[Finding]:
     problem = rule_problem(column.faker_rule, column.data_type)
     if problem:
         yield "faker_rule", problem
+    elif column.faker_rule in FIXED_WIDTH_RULES and column.data_type in STRING_TYPES:
+        width, length = FIXED_WIDTH_RULES[column.faker_rule], domains.string_length(column)
+        if length < width:
+            yield "faker_rule", (f"rule '{column.faker_rule}' makes {width}-character values; "
+                                 f"the column holds {length}")
 
 
 def check_identity(column: Column, dialect: str | None) -> Iterator[Finding]:

@@ -43,6 +43,7 @@ def _one_foreign_key(experiment: Experiment, table: Table, names: dict[str, Colu
     if unresolved is not None:
         return [Problem(at, "foreign_key", unresolved)]
     out = _type_problems(table, names, fk, parent)
+    out.extend(_nullable_parent_problems(table, names, fk, parent))
     if _needs_parent_rows(table, names, fk, parent):
         out.append(Problem(at, "foreign_key", f"{label}: the parent has 0 rows, so no "
                            "NOT NULL value can reference it"))
@@ -102,3 +103,14 @@ def _needs_parent_rows(table: Table, names: dict[str, Column], fk: ForeignKey,
     """A NOT NULL reference from a table with rows to a parent with none."""
     return (parent.target_rows == 0 and table.target_rows > 0
             and any(names[c].required for c in fk.columns))
+
+
+def _nullable_parent_problems(table: Table, names: dict[str, Column], fk: ForeignKey,
+                              parent: Table) -> list[Problem]:
+    """A NOT NULL reference copies the parent's key, so that key must never be NULL."""
+    ref = parent.column_map()
+    return [Problem(where(table.name, child), "foreign_key",
+                    f"{child} is NOT NULL but references {parent.name}.{parent_column}, which has "
+                    f"null_ratio {ref[parent_column].null_ratio}; drop one of the two")
+            for child, parent_column in zip(fk.columns, fk.ref_columns, strict=False)
+            if names[child].required and ref[parent_column].null_ratio]
