@@ -4,10 +4,13 @@ columns, ranges for numbers, NULLs for nullable columns. The schema's own words 
 from __future__ import annotations
 
 import pyarrow.compute as pc
+import pytest
 
 from dwsim.engine.generator import Generator
+from dwsim.errors import SchemaInvalid
 from dwsim.schema.validate import prepare
 from tests.support.schemas import tpch_experiment
+from tests.unit.test_ddl_import import load
 
 
 def columns(table: dict) -> dict:
@@ -96,3 +99,12 @@ def test_inference_is_idempotent_and_explicit_values_win():
     assert priority.values is None and priority.faker_rule == "word"
     again = prepare(experiment.model_dump())
     assert again == experiment
+
+
+def test_an_inferred_rule_that_cannot_fit_is_dropped_but_a_stated_one_is_refused():
+    imported = load("CREATE TABLE t (id INT PRIMARY KEY, order_guid CHAR(16), event_uuid CHAR(36))")
+    cols = imported.tables[0].column_map()
+    assert cols["order_guid"].faker_rule is None and cols["event_uuid"].faker_rule == "uuid4"
+    with pytest.raises(SchemaInvalid, match="makes 36-character values; the column holds 16"):
+        columns({"name": "t", "columns": [{"name": "g", "data_type": "CHAR", "varchar_length": 16,
+                                           "faker_rule": "uuid4"}]})

@@ -10,7 +10,7 @@ from dwsim.schema import domains
 from dwsim.schema.model import Column, Experiment, Table
 from dwsim.schema.names import identifier_problem
 from dwsim.schema.problems import where
-from dwsim.schema.rules import rule_problem
+from dwsim.schema.rules import FIXED_WIDTH_RULES, rule_problem
 from dwsim.schema.types import (
     INTEGER_BOUNDS,
     INTEGER_TYPES,
@@ -22,9 +22,6 @@ from dwsim.schema.types import (
     TEMPORAL_TYPES,
     DataType,
 )
-
-# Rules whose values have one width and cannot be shortened without breaking them.
-FIXED_WIDTH_RULES = {"uuid4": 36}
 
 Finding = tuple[str, str]  # (rule, message)
 Check = Callable[[Column, str | None], Iterable[Finding]]

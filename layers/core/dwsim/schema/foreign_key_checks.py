@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dwsim.errors import Problem
 from dwsim.schema import domains
-from dwsim.schema.keys import declared_keys, foreign_key_plans
+from dwsim.schema.keys import declared_keys, foreign_key_plans, keyed_columns, value_sources
 from dwsim.schema.model import Column, Experiment, ForeignKey, Table
 from dwsim.schema.problems import where
-from dwsim.schema.types import INTEGER_BOUNDS, INTEGER_TYPES, family
+from dwsim.schema.types import INTEGER_BOUNDS, INTEGER_TYPES, LENGTH_TYPES, family
 
 
 def foreign_key_problems(experiment: Experiment, table: Table) -> list[Problem]:
@@ -42,8 +42,8 @@ def _one_foreign_key(experiment: Experiment, table: Table, names: dict[str, Colu
     unresolved = _reference_problem(fk, parent, label)
     if unresolved is not None:
         return [Problem(at, "foreign_key", unresolved)]
-    out = _type_problems(table, names, fk, parent)
-    out.extend(_nullable_parent_problems(table, names, fk, parent))
+    out = _type_problems(experiment, table, names, fk, parent)
+    out.extend(_nullable_parent_problems(experiment, table, names, fk, parent))
     if _needs_parent_rows(table, names, fk, parent):
         out.append(Problem(at, "foreign_key", f"{label}: the parent has 0 rows, so no "
                            "NOT NULL value can reference it"))
@@ -67,13 +67,15 @@ def _reference_problem(fk: ForeignKey, parent: Table, label: str) -> str | None:
     return None
 
 
-def _type_problems(table: Table, names: dict[str, Column], fk: ForeignKey,
-                   parent: Table) -> list[Problem]:
+def _type_problems(experiment: Experiment, table: Table, names: dict[str, Column],
+                   fk: ForeignKey, parent: Table) -> list[Problem]:
     out: list[Problem] = []
     parent_columns = parent.column_map()
     for child_name, parent_name in zip(fk.columns, fk.ref_columns, strict=True):
         child, ref = names[child_name], parent_columns[parent_name]
         message = _type_mismatch(child, ref, parent, parent_name)
+        if message is None:
+            message = _source_mismatch(experiment, child, parent, parent_name)
         if message is not None:
             out.append(Problem(where(table.name, child_name), "foreign_key_type", message))
     return out
@@ -83,19 +85,45 @@ def _type_mismatch(child: Column, ref: Column, parent: Table, parent_name: str) 
     if family(child.data_type) != family(ref.data_type):
         return (f"{child.data_type.value} cannot hold values of "
                 f"{parent.name}.{parent_name} ({ref.data_type.value})")
-    if child.data_type in INTEGER_TYPES and ref.data_type in INTEGER_TYPES:
-        if not _integer_keys_fit(child, ref, parent):
-            return (f"{child.data_type.value} is too small for the keys of "
-                    f"{parent.name}.{parent_name}")
     return None
 
 
-def _integer_keys_fit(child: Column, ref: Column, parent: Table) -> bool:
-    """Whether every key the parent generates fits the child's integer type."""
-    lo, hi = INTEGER_BOUNDS[child.data_type]
-    rng = domains.integer_range(ref, unique=True)
-    top = rng.lo + max(parent.target_rows - 1, 0) * abs(ref.identity_step)
-    return not (rng.lo < lo or (ref.max_value is not None and rng.hi > hi) or top > hi)
+def _source_mismatch(experiment: Experiment, child: Column, parent: Table,
+                     parent_name: str) -> str | None:
+    """The child receives the values of the column that finally produces them (through any
+    chain of foreign keys): they must fit the child's type and length."""
+    chain = value_sources(experiment, parent, parent_name)
+    table, name = chain[-1] if chain else (parent, parent_name)
+    source = table.column(name)
+    via = f"{parent.name}.{parent_name}" + (f" (values of {table.name}.{name})" if chain else "")
+    if child.data_type in INTEGER_TYPES and source.data_type in INTEGER_TYPES:
+        lo, hi = _generated_integer_range(experiment, table, source)
+        low, high = INTEGER_BOUNDS[child.data_type]
+        if lo < low or hi > high:
+            return (f"{child.data_type.value} is too small for the keys of {via}, "
+                    f"which range over {lo:,}..{hi:,}")
+    if child.data_type in LENGTH_TYPES and source.data_type in LENGTH_TYPES:
+        longest = (max(len(str(v)) for v in source.values) if source.values
+                   else domains.string_length(source))
+        if domains.string_length(child) < longest:
+            return (f"{child.data_type.value}({domains.string_length(child)}) is shorter than "
+                    f"the values of {via}, up to {longest} characters")
+    return None
+
+
+def _generated_integer_range(experiment: Experiment, table: Table,
+                             source: Column) -> tuple[int, int]:
+    """The integers the engine can write for `source`: a key's sequence or permutation
+    range, or a plain column's range."""
+    if source.name not in keyed_columns(experiment, table):
+        rng = domains.integer_range(source, unique=False)
+        return rng.lo, rng.hi
+    rng = domains.integer_range(source, unique=True)
+    if source.max_value is not None or source.values:
+        return rng.lo, rng.hi
+    step = source.identity_step  # a sequence: lo, lo + step, ...
+    last = rng.lo + max(table.target_rows - 1, 0) * step
+    return min(rng.lo, last), max(rng.lo, last)
 
 
 def _needs_parent_rows(table: Table, names: dict[str, Column], fk: ForeignKey,
@@ -105,12 +133,20 @@ def _needs_parent_rows(table: Table, names: dict[str, Column], fk: ForeignKey,
             and any(names[c].required for c in fk.columns))
 
 
-def _nullable_parent_problems(table: Table, names: dict[str, Column], fk: ForeignKey,
-                              parent: Table) -> list[Problem]:
-    """A NOT NULL reference copies the parent's key, so that key must never be NULL."""
-    ref = parent.column_map()
-    return [Problem(where(table.name, child), "foreign_key",
-                    f"{child} is NOT NULL but references {parent.name}.{parent_column}, which has "
-                    f"null_ratio {ref[parent_column].null_ratio}; drop one of the two")
-            for child, parent_column in zip(fk.columns, fk.ref_columns, strict=False)
-            if names[child].required and ref[parent_column].null_ratio]
+def _nullable_parent_problems(experiment: Experiment, table: Table, names: dict[str, Column],
+                              fk: ForeignKey, parent: Table) -> list[Problem]:
+    """A NOT NULL reference copies the parent's key (and whatever that key copies), so none
+    of them may ever be NULL."""
+    out = []
+    for child, parent_column in zip(fk.columns, fk.ref_columns, strict=False):
+        if not names[child].required:
+            continue
+        chain = [(parent, parent_column), *value_sources(experiment, parent, parent_column)]
+        nullable = next(((t, c) for t, c in chain if t.column(c).null_ratio), None)
+        if nullable is not None:
+            t, c = nullable
+            out.append(Problem(where(table.name, child), "foreign_key",
+                               f"{child} is NOT NULL but takes its values from {t.name}.{c}, "
+                               f"which has null_ratio {t.column(c).null_ratio}; drop one of "
+                               "the two"))
+    return out

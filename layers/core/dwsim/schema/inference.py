@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from dwsim.schema.domains import string_length
 from dwsim.schema.model import Column
-from dwsim.schema.rules import infer_rule
+from dwsim.schema.rules import FIXED_WIDTH_RULES, infer_rule
 from dwsim.schema.types import INTEGER_TYPES, NUMERIC_TYPES, STRING_TYPES, DataType
 
 # Categorical vocabularies, tried in order against the column name's trailing words. The first
@@ -129,6 +130,8 @@ def infer_column(column: Column, table: str, *, keyed: bool, referencing: bool) 
             column.rule_inferred = True
     if column.faker_rule is None and not column.values:
         rule = infer_rule(column.name, column.data_type, table)
+        if rule in FIXED_WIDTH_RULES and string_length(column) < FIXED_WIDTH_RULES[rule]:
+            rule = None  # an order_guid CHAR(16) is not a UUID: leave it to the generic text
         if rule:
             column.faker_rule, column.rule_inferred = rule, True
     if not keyed and column.min_value is None and column.max_value is None and not column.values:

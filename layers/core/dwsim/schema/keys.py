@@ -156,6 +156,41 @@ def _implied_or_infeasible(experiment: Experiment, fk: ForeignKey,
         f"({', '.join(mapped)}) → {fk.ref_table}({', '.join(fk.ref_columns)}), and it does not"))
 
 
+def keyed_columns(experiment: Experiment, table: Table) -> set[str]:
+    """Columns the engine produces as part of an enforced key (full key domains)."""
+    return {name for key in table_keys(experiment, table) if not implied_by(table, key.columns)
+            for group in key.groups for name in group.columns}
+
+
+def value_sources(experiment: Experiment, table: Table, column: str,
+                  limit: int = 32) -> list[tuple[Table, str]]:
+    """The chain of parent columns whose values foreign keys copy into `column`, nearest
+    first; the last one produces its own values. Empty when `column` produces its own."""
+    chain: list[tuple[Table, str]] = []
+    seen = {(table.name, column)}
+    while len(chain) < limit:
+        source = _copied_from(experiment, table, column)
+        if source is None or (source[0].name, source[1]) in seen:
+            return chain
+        chain.append(source)
+        seen.add((source[0].name, source[1]))
+        table, column = source
+    return chain
+
+
+def _copied_from(experiment: Experiment, table: Table, column: str) -> tuple[Table, str] | None:
+    for fk in table.foreign_keys:  # references must resolve before plans mean anything
+        parent = experiment.table(fk.ref_table)
+        if parent is None or len(fk.ref_columns) != len(fk.columns) or \
+                any(parent.column(c) is None for c in fk.ref_columns):
+            return None
+    for plan in foreign_key_plans(experiment, table):
+        if plan.how in ("key", "drives") and column in plan.fk.columns:
+            parent = experiment.table(plan.fk.ref_table)
+            return parent, plan.fk.ref_columns[plan.fk.columns.index(column)]
+    return None
+
+
 def _producer_text(owner: ForeignKey | str | None) -> str:
     if isinstance(owner, ForeignKey):
         return f"foreign key ({', '.join(owner.columns)}) → {owner.ref_table}"

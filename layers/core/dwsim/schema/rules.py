@@ -48,6 +48,9 @@ BUILTIN_RULES: dict[str, BuiltinRule] = {
     "wkt_point": BuiltinRule(_TEXT, {}, "'POINT(lon lat)' text for spatial columns"),
 }
 
+# Rules whose values have one width and cannot be shortened without breaking them.
+FIXED_WIDTH_RULES = {"uuid4": 36}
+
 # Name patterns, tried in order against the whole name and then its last words.
 _STRING_PATTERNS: list[tuple[str, str]] = [
     (r"e_?mail(_address)?", "email"),
