@@ -67,6 +67,8 @@ class TableGenerator:
         self.table = table
         self.rows = table.target_rows
         self.values = {c.name: ColumnValues(c, table.name, generator.seed) for c in table.columns}
+        for values in self.values.values():
+            values.siblings = self.values  # composed values follow the row's names
 
     @cached_property
     def roles(self) -> dict[str, _KeyRole | _ForeignRole | None]:

@@ -32,10 +32,24 @@ def _clip(text: str, length: int | None) -> str:
 
 @functools.lru_cache(maxsize=512)
 def faker_pool(rule: str, seed: int, size: int, length: int | None) -> tuple[str, ...]:
-    """`size` values of a Faker provider, as text no longer than `length`."""
+    """`size` values of a Faker provider, as text no longer than `length`: values that do not
+    fit are drawn again (a country column of 25 characters gets the countries that fit), and
+    only when too few fit are values cut."""
     fake = _faker(seed)
     method = getattr(fake, rule)
-    return tuple(_clip(str(method()), length) for _ in range(size))
+    values = [str(method()) for _ in range(size)]
+    if length is None or all(len(v) <= length for v in values):
+        return tuple(values)
+    fitting = [v for v in values if len(v) <= length]
+    for _ in range(3 * size):
+        if len(fitting) >= size:
+            break
+        value = str(method())
+        if len(value) <= length:
+            fitting.append(value)
+    if len(fitting) >= size // 8:
+        return tuple(fitting[i % len(fitting)] for i in range(size))
+    return tuple(_clip(v, length) for v in values)
 
 
 @functools.lru_cache(maxsize=512)

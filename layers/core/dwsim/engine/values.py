@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 
 from dwsim.engine import pools
 from dwsim.engine.arrow_types import arrow_type
+from dwsim.engine.compose import COMPOSED, Composer, fixed_width_strings
 from dwsim.engine.hashing import MAX_DOMAIN, U64, below, derive_key, stream, unit
 from dwsim.schema import domains
 from dwsim.schema.model import Column
@@ -29,14 +30,6 @@ HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 MIN_UNIQUE_WIDTH = 6  # unique string parts look like codes, not like "7"
 # Skew of dw-sim's numeric rules: value = lo + (hi - lo) * u ** power.
 _POWERS = {"amount": 3.0, "quantity": 2.0}
-
-
-def fixed_width_strings(chars: np.ndarray) -> pa.Array:
-    """An (n, w) uint8 matrix of ASCII as a string array."""
-    n, width = chars.shape
-    data = pa.py_buffer(np.ascontiguousarray(chars).tobytes())
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, data])
-    return fixed.cast(pa.binary()).cast(pa.string())
 
 
 def base36(values: np.ndarray, width: int, upper: bool = False, prefix: str = "") -> pa.Array:
@@ -91,11 +84,24 @@ class ColumnValues:
         self.key = derive_key(seed, table, column.name)
         self.rule = column.faker_rule
         self.pool_size = column.pool_size or pools.DEFAULT_POOL_SIZE
+        self.siblings: dict[str, ColumnValues] = {}  # the table's columns, set by its generator
+
+    def sibling(self, rule: str) -> ColumnValues | None:
+        """The table's column that draws plain values of `rule` (first_name, last_name)."""
+        return next((v for v in self.siblings.values() if v.rule == rule and v is not self
+                     and v.column.data_type in STRING_TYPES and not v.column.values
+                     and not v.column.is_unique), None)
+
+    def pool_draws(self, idx: np.ndarray) -> tuple[tuple[str, ...], np.ndarray]:
+        """The pool a plain Faker-rule column samples, and each row's position in it."""
+        length = domains.string_length(self.column)
+        pool = pools.faker_pool(self.rule, self.pool_seed(), self.pool_size, length)
+        return pool, below(self.bits(idx), len(pool))
 
     def bits(self, idx: np.ndarray, purpose: str = "value") -> np.ndarray:
         return stream(derive_key(self.seed, self.table, self.column.name, purpose), idx)
 
-    def _pool_seed(self, purpose: str = "pool") -> int:
+    def pool_seed(self, purpose: str = "pool") -> int:
         return int(derive_key(self.seed, self.table, self.column.name, purpose)) & 0x7FFFFFFF
 
     # -- key columns ----------------------------------------------------------------------
@@ -162,7 +168,7 @@ class ColumnValues:
         suffix = base36(vidx, width)
         room = length - width - 1
         if self.rule == "email":
-            local_pool, domain_pool = pools.email_parts(self._pool_seed(), self.pool_size)
+            local_pool, domain_pool = pools.email_parts(self.pool_seed(), self.pool_size)
             budget = room - 1 - max(len(d) for d in domain_pool)
             if budget >= 1:
                 # local + ".<unique>" + "@domain" in one join; pools are trimmed, not rows.
@@ -173,8 +179,8 @@ class ColumnValues:
                 return pc.binary_join_element_wise(local, base36(vidx, width, prefix="."), domain, "")
         if room < 2:
             return suffix
-        pool = pools.faker_pool(self.rule, self._pool_seed(), self.pool_size, room) \
-            if self.rule not in BUILTIN_RULES else pools.filler_pool(self._pool_seed(), self.pool_size, room)
+        pool = pools.faker_pool(self.rule, self.pool_seed(), self.pool_size, room) \
+            if self.rule not in BUILTIN_RULES else pools.filler_pool(self.pool_seed(), self.pool_size, room)
         prefix = pools.as_arrow(pool).take(pa.array(below(self.bits(vidx, "prefix"), len(pool))))
         return pc.binary_join_element_wise(prefix, suffix, "-")
 
@@ -205,7 +211,7 @@ class ColumnValues:
             return self._strings(bits, idx)
         if t is DataType.BINARY:
             return self._binary(bits, unique=False)
-        pool = pools.json_pool(self._pool_seed(), self.pool_size)
+        pool = pools.json_pool(self.pool_seed(), self.pool_size)
         return pick(pool, below(bits, len(pool)))
 
     @property
@@ -273,10 +279,12 @@ class ColumnValues:
             inner = pc.binary_join_element_wise(pa.array(lon).cast(pa.string()),
                                                 pa.array(lat).cast(pa.string()), " ")
             return pc.binary_join_element_wise("POINT(", inner, ")", "")
+        if self.rule in COMPOSED:
+            return COMPOSED[self.rule](Composer(self, length), idx)
         if self.rule and self.rule not in BUILTIN_RULES:
-            pool = pools.faker_pool(self.rule, self._pool_seed(), self.pool_size, length)
-        else:
-            pool = pools.filler_pool(self._pool_seed(), self.pool_size, length)
+            pool, positions = self.pool_draws(idx)
+            return pick(pool, positions)
+        pool = pools.filler_pool(self.pool_seed(), self.pool_size, length)
         return pick(pool, below(bits, len(pool)))
 
     def _uuids(self, high: np.ndarray, low: np.ndarray) -> pa.Array:

@@ -117,6 +117,11 @@ def _strip_prefix(name: str) -> list[str]:
     return [name] + ([name[2:]] if re.fullmatch(r"[a-zA-Z]_.+", name) else [])
 
 
+# Rules whose values have a short standard form, and the length at which to use it.
+SHORT_FORMS = {"state": (3, "state_abbr"), "country": (3, "country_code"),
+               "currency_name": (3, "currency_code")}
+
+
 def infer_column(column: Column, table: str, *, keyed: bool, referencing: bool) -> None:
     """Fill in what the column's name and type imply and the schema leaves open. Key columns
     keep their full domain (no code sets or ranges, no NULLs); foreign key columns get no
@@ -132,6 +137,9 @@ def infer_column(column: Column, table: str, *, keyed: bool, referencing: bool) 
         rule = infer_rule(column.name, column.data_type, table)
         if rule in FIXED_WIDTH_RULES and string_length(column) < FIXED_WIDTH_RULES[rule]:
             rule = None  # an order_guid CHAR(16) is not a UUID: leave it to the generic text
+        short = SHORT_FORMS.get(rule or "")
+        if short and string_length(column) <= short[0]:
+            rule = short[1]  # a CHAR(2) state holds "NY", not "Ne"
         if rule:
             column.faker_rule, column.rule_inferred = rule, True
     if not keyed and column.min_value is None and column.max_value is None and not column.values:
