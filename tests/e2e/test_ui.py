@@ -37,7 +37,7 @@ def test_import_preview_create_generate_and_watch_the_run_complete(page):
     import_sql(page, "tpch", TPCH, rows=300)
     lineitem = page.locator('.preview-table[data-table="lineitem"]')
     expect(lineitem).to_contain_text("primary key (l_orderkey, l_linenumber)")
-    expect(lineitem).to_contain_text("mixed radix")
+    expect(lineitem).to_contain_text("numbered within each orders row")
     expect(lineitem).to_contain_text("foreign key (l_partkey, l_suppkey) → partsupp(ps_partkey, ps_suppkey)")
     expect(page.locator('.preview-table[data-table="customer"]')).to_contain_text("phone_number (inferred)")
     expect(page.locator("#preview-area")).to_contain_text("GRANT statement skipped")

@@ -22,13 +22,36 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dwsim.engine import children
 from dwsim.engine.arrow_types import arrow_schema, arrow_type
 from dwsim.engine.hashing import U64, Permutation, below, derive_key, stream, unit
 from dwsim.engine.values import ColumnValues, with_nulls
-from dwsim.schema.keys import Key, KeyGroup, foreign_key_plans, implied_by, table_keys
+from dwsim.schema.domains import UNBOUNDED
+from dwsim.schema.keys import (
+    MAX_NUMBERED_PARENTS,
+    Key,
+    KeyGroup,
+    child_bounds,
+    foreign_key_plans,
+    implied_by,
+    table_keys,
+)
 from dwsim.schema.model import Experiment, ForeignKey, Table
 
 MAX_KEY_DEPTH = 32  # foreign keys inside keys may chain through parents, never in a cycle
+ZIPF_TOP_SHARE = 0.01  # the most popular parent's share of a Zipf-skewed foreign key
+
+
+def zipf_weight(parents: int, skew: float) -> float:
+    """The share of draws taken from the Zipf ranks (the rest uniform) that keeps the top
+    parent at ZIPF_TOP_SHARE: its share is weight / H(parents, skew) + (1 - weight) / parents."""
+    head = np.arange(1, min(parents, 10_000) + 1, dtype=np.float64)
+    harmonic = float(np.sum(head ** -skew))
+    if parents > 10_000:  # the tail by its integral
+        harmonic += ((parents + 0.5) ** (1 - skew) - 10_000.5 ** (1 - skew)) / (1 - skew)
+    if 1 / harmonic <= ZIPF_TOP_SHARE:
+        return 1.0
+    return max(0.0, (ZIPF_TOP_SHARE - 1 / parents) / (1 / harmonic - 1 / parents))
 
 
 @dataclass(frozen=True)
@@ -130,7 +153,11 @@ class TableGenerator:
         return max(1, min(group.domain, self.rows))
 
     def _digits(self, key: Key, idx: np.ndarray) -> list[np.ndarray]:
-        """Mixed-radix digits of the row index, one per group, each in [0, radix)."""
+        """Mixed-radix digits of the row index, one per group, each in [0, radix); for a key
+        numbered within a parent, the parent's index and the row's position under it."""
+        if key.numbered:
+            head, line = key.groups
+            return list(children.locate(self._offsets(head.foreign_key, line.domain), idx))
         digits: list[np.ndarray] = []
         rest = idx.astype(U64, copy=True)
         lower_product = 1
@@ -145,6 +172,14 @@ class TableGenerator:
             digits.append(digit)
             lower_product *= radix
         return digits
+
+    def _offsets(self, fk: ForeignKey, cap: int) -> np.ndarray:
+        """Where each parent's block of child rows starts (see engine/children.py)."""
+        parents = self.generator.table(fk.ref_table).rows
+        distribution, lo, hi = child_bounds(fk, parents, self.rows, cap)
+        key = derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "children")
+        skew = fk.children.skew if fk.children else 1.5
+        return children.offsets(int(key), parents, self.rows, distribution, lo, hi, skew)
 
     def _key_id(self, key: Key, group: int, purpose: str) -> np.uint64:
         return derive_key(self.generator.seed, self.table.name, key.columns, group, purpose)
@@ -173,17 +208,28 @@ class TableGenerator:
         parent = self.generator.table(fk.ref_table)
         if parent.rows == 0:
             return pa.nulls(len(idx), arrow_type(self.table.column(fk.columns[role.position])))
+        if fk.children is not None and parent.rows <= MAX_NUMBERED_PARENTS:
+            # Exact counts per parent; children spread over the table by a permutation.
+            spread = derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "spread")
+            position = Permutation(self.rows, spread)(idx)
+            rows, _ = children.locate(self._offsets(fk, UNBOUNDED), position)
+            return self._parent_values(fk, role.position, parent, rows, depth)
         bits = stream(derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "parent"), idx)
         rows = self._parent_rows(fk, bits, parent.rows)
         return self._parent_values(fk, role.position, parent, rows, depth)
 
     def _parent_rows(self, fk: ForeignKey, bits: np.ndarray, parent_rows: int) -> np.ndarray:
         if fk.distribution == "zipf" and parent_rows > 1:
-            # Bounded power law by inverse CDF: rank r has weight ∝ r**-skew; popular parents
-            # are then scattered over the table by a permutation.
+            # Bounded power law by inverse CDF: rank r has weight ∝ r**-skew, mixed with a
+            # uniform draw so the most popular parent holds at most ZIPF_TOP_SHARE of the
+            # children; popular parents are then scattered over the table by a permutation.
             s, n, u = fk.skew, float(parent_rows), unit(bits)
             ranks = ((n ** (1 - s) - 1) * u + 1) ** (1 / (1 - s))
             rank = np.clip(np.floor(ranks) - 1, 0, parent_rows - 1).astype(U64)
+            mix = unit(stream(derive_key(self.generator.seed, self.table.name, tuple(fk.columns),
+                                         "mix"), bits))
+            uniform = below(stream(U64(0x51ED270B), bits), parent_rows)
+            rank = np.where(mix < zipf_weight(parent_rows, s), rank, uniform)
             key = derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "popular")
             return Permutation(parent_rows, key)(rank)
         return below(bits, parent_rows)

@@ -9,6 +9,7 @@ reaches the row target. Validation and `show` use the same plan.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from math import prod
 
@@ -24,6 +25,10 @@ class KeyGroup:
     foreign_key: ForeignKey | None = None
 
 
+# Keys numbered within a parent keep per-parent offsets in memory: 8 bytes a parent row.
+MAX_NUMBERED_PARENTS = 20_000_000
+
+
 @dataclass(frozen=True)
 class Key:
     kind: str  # "primary" | "unique"
@@ -33,6 +38,14 @@ class Key:
     @property
     def domain(self) -> int:
         return min(prod(g.domain for g in self.groups), UNBOUNDED)
+
+    @property
+    def numbered(self) -> bool:
+        """(parent reference, line number): each parent gets k rows numbered 1..k, with k
+        drawn per parent (order lines), instead of a mixed-radix walk over both domains."""
+        head, *rest = self.groups
+        return (len(rest) == 1 and head.foreign_key is not None and rest[0].foreign_key is None
+                and len(rest[0].columns) == 1 and 0 < head.domain <= MAX_NUMBERED_PARENTS)
 
 
 def declared_keys(table: Table) -> list[tuple[str, tuple[str, ...]]]:
@@ -220,6 +233,26 @@ def _size(n: int) -> str:
     return "unbounded" if n >= UNBOUNDED else f"{n:,}"
 
 
+def child_bounds(fk: ForeignKey, parents: int, children: int, cap: int) -> tuple[str, int, int]:
+    """The distribution and min..max of children per parent (capped by the line domain)."""
+    spec = fk.children
+    mean = children / parents if parents else 0.0
+    lo = spec.min if spec and spec.min is not None else (1 if mean >= 1 else 0)
+    hi = spec.max if spec and spec.max is not None else max(lo, round(2 * mean - lo),
+                                                             math.ceil(mean))
+    return (spec.distribution if spec else "uniform"), lo, max(lo, min(hi, cap))
+
+
+def _numbered_method(table: Table, key: Key) -> str:
+    head, line = key.groups
+    fk = head.foreign_key
+    distribution, lo, hi = child_bounds(fk, head.domain, table.target_rows, line.domain)
+    mean = table.target_rows / head.domain if head.domain else 0
+    return (f"numbered within each {fk.ref_table} row: ({', '.join(head.columns)}) → the parent, "
+            f"{line.columns[0]} → 1..k, with k {distribution} in {lo}..{hi} per parent "
+            f"({mean:.1f} on average); exact total")
+
+
 def describe_keys(experiment: Experiment, table: Table) -> list[dict]:
     """How each key of `table` will be enforced, for people reading `show`."""
     out: list[dict] = []
@@ -227,6 +260,8 @@ def describe_keys(experiment: Experiment, table: Table) -> list[dict]:
         implied = implied_by(table, key.columns)
         if implied:
             how = f"implied: column {implied} is unique on its own"
+        elif key.numbered:
+            how = _numbered_method(table, key)
         elif len(key.groups) == 1:
             how = _group_method(table, key.groups[0])
         else:

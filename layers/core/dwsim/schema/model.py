@@ -78,6 +78,16 @@ class Column(_Model):
         return value
 
 
+class ChildCounts(_Model):
+    """How many child rows each parent row gets. Totals stay exact: counts are drawn per
+    parent, then nudged by one where needed until they add up to the child's row count."""
+
+    distribution: Literal["uniform", "poisson", "zipf"] = "uniform"
+    min: int | None = Field(default=None, ge=0)  # default: 1 (0 when children < parents)
+    max: int | None = Field(default=None, ge=1)  # default: about twice the mean, less one
+    skew: float = Field(default=1.5, gt=0.0, le=5.0)  # zipf exponent over the counts
+
+
 class ForeignKey(_Model):
     columns: list[str] = Field(min_length=1)
     ref_table: str
@@ -85,6 +95,9 @@ class ForeignKey(_Model):
     name: str | None = None
     distribution: Literal["uniform", "zipf"] = "uniform"
     skew: float = Field(default=1.2, gt=1.0, le=5.0)  # zipf exponent
+    # Children per parent: used by keys numbered within a parent (order lines 1..k) and, when
+    # given, by any foreign key (exact counts per parent instead of independent draws).
+    children: ChildCounts | None = None
 
 
 class Table(_Model):
