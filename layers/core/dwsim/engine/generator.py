@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 from dwsim.engine import children
 from dwsim.engine.arrow_types import arrow_schema, arrow_type
 from dwsim.engine.hashing import U64, Permutation, below, derive_key, stream, unit
+from dwsim.engine.relations import related
 from dwsim.engine.values import ColumnValues, with_nulls
 from dwsim.schema.domains import UNBOUNDED
 from dwsim.schema.keys import (
@@ -36,7 +37,7 @@ from dwsim.schema.keys import (
     implied_by,
     table_keys,
 )
-from dwsim.schema.model import Experiment, ForeignKey, Table
+from dwsim.schema.model import Experiment, ForeignKey, Relation, Table
 
 MAX_KEY_DEPTH = 32  # foreign keys inside keys may chain through parents, never in a cycle
 ZIPF_TOP_SHARE = 0.01  # the most popular parent's share of a Zipf-skewed foreign key
@@ -112,6 +113,10 @@ class TableGenerator:
                     roles[name] = _ForeignRole(plan.fk, position)
         return roles
 
+    @cached_property
+    def relations(self) -> dict[str, Relation]:
+        return {r.column: r for r in self.table.relations or []}
+
     # -- public -----------------------------------------------------------------------------
     def generate(self, start: int, count: int) -> pa.Table:
         """Rows [start, start + count) as an Arrow table in the schema's column order."""
@@ -140,6 +145,10 @@ class TableGenerator:
                 array = self._key_value(role, name, digits_cache[key_id][role.group], idx, depth)
             elif isinstance(role, _ForeignRole):
                 array = self._foreign_value(role, idx, depth)
+            elif name in self.relations:
+                relation = self.relations[name]
+                sources = self.columns_at(relation.of, idx, depth)
+                array = related(relation, self.values[name], [sources[s] for s in relation.of], idx)
             else:
                 array = self.values[name].random(idx)
             if column.null_ratio and not column.required:

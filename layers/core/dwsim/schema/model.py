@@ -100,6 +100,25 @@ class ForeignKey(_Model):
     children: ChildCounts | None = None
 
 
+class Relation(_Model):
+    """A same-row rule between columns, applied after the row's other values are drawn:
+    - after:   `column` = `of` + a lag drawn in [min_lag, max_lag] days (ship ≤ receipt);
+    - date_of: `column` (DATE) = the date part of `of` (a timestamp);
+    - product: `column` = the product of the `of` columns (total = quantity × price)."""
+
+    kind: Literal["after", "date_of", "product"]
+    column: str
+    of: list[str] = Field(min_length=1)
+    min_lag: float = Field(default=0.0, ge=0)
+    max_lag: float = Field(default=30.0, ge=0)
+    inferred: bool = False
+
+    @field_validator("of", mode="before")
+    @classmethod
+    def _one_or_more(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
 class Table(_Model):
     name: str = Field(min_length=1, max_length=127)
     description: str | None = None
@@ -110,6 +129,7 @@ class Table(_Model):
     primary_key: list[str] = Field(default_factory=list)
     unique: list[list[str]] = Field(default_factory=list)
     foreign_keys: list[ForeignKey] = Field(default_factory=list)
+    relations: list[Relation] | None = None  # None: inferred from the names; []: none
 
     @model_validator(mode="before")
     @classmethod

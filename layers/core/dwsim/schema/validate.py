@@ -18,6 +18,7 @@ from dwsim.schema.key_checks import key_problems
 from dwsim.schema.model import Experiment, Table
 from dwsim.schema.names import experiment_name_problem, fold, identifier_problem
 from dwsim.schema.problems import where
+from dwsim.schema.relations import infer_relations, relation_problems
 
 __all__ = ["MAX_COLUMNS", "MAX_TABLES", "normalise", "parse_experiment", "prepare", "validate",
            "where", "with_table_rows"]
@@ -120,6 +121,9 @@ def normalise(experiment: Experiment) -> None:
         for column in table.columns:
             infer_column(column, table.name, keyed=column.name in keyed or column.is_unique
                          or column.identity, referencing=column.name in referencing)
+        if table.relations is None:
+            excluded = keyed | referencing | {c.name for c in table.columns if c.is_unique}
+            table.relations = infer_relations(table, excluded)
 
 
 def validate(experiment: Experiment) -> list[Problem]:
@@ -155,4 +159,8 @@ def _table_problems(experiment: Experiment, table: Table) -> list[Problem]:
         problems.extend(column_problems(experiment, table, column))
     problems.extend(key_problems(experiment, table))
     problems.extend(foreign_key_problems(experiment, table))
+    produced = {c for key in [table.primary_key, *table.unique] for c in key} | \
+        {c for fk in table.foreign_keys for c in fk.columns} | \
+        {c.name for c in table.columns if c.is_unique or c.identity}
+    problems.extend(relation_problems(table, produced))
     return problems
