@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -12,6 +13,18 @@ from tests.e2e.conftest import shot
 
 ROOT = Path(__file__).resolve().parents[2]
 TPCH = (ROOT / "examples" / "tpch_redshift.sql").read_text()
+
+
+def api_get(served, path: str):
+    with urllib.request.urlopen(served.url + path, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def docs_shot(page, locator, name: str) -> Path:
+    """A screenshot for the documentation (docs/), of one part of the page."""
+    path = ROOT / "docs" / f"{name}.png"
+    locator.screenshot(path=str(path))
+    return path
 
 
 def import_sql(page, name: str, sql: str, rows: int = 200):
@@ -149,3 +162,83 @@ def test_narrow_window_and_keyboard(page):
     expect(page.get_by_role("tab", name="JSON schema")).to_have_attribute("aria-selected", "true")
     expect(page.get_by_label("Experiment schema (JSON)")).to_be_visible()
     shot(page, "10-narrow-window")
+
+
+def test_preview_shows_rules_and_samples_and_an_edited_rule_is_kept(page, served):
+    import_sql(page, "steered", TPCH, rows=300)
+    orders = page.locator('.preview-table[data-table="orders"]')
+    status = orders.locator('tr[data-column="o_orderstatus"]')
+    expect(status.locator("td.rule")).to_contain_text("one of 3 values")
+    samples = status.get_by_role("list", name="Samples of orders.o_orderstatus").locator("li")
+    expect(samples).to_have_count(5)
+    assert set(samples.all_inner_texts()) <= {"F", "O", "P"}
+    expect(page.locator("#sampling-note")).to_contain_text("the first 5 rows of each table at seed 0")
+    expect(orders.locator('tr[data-column="o_orderdate"] li').first).to_have_text(re.compile(r"^\d{4}-\d\d-\d\d$"))
+
+    status.get_by_role("button", name="Edit rule of orders.o_orderstatus").click()
+    editor = orders.get_by_role("group", name="Rule of orders.o_orderstatus")
+    expect(editor.get_by_label("Values (comma-separated)")).to_have_value("F, O, P")
+    editor.get_by_label("Values (comma-separated)").fill("X,Y")
+    editor.get_by_label("Weights (comma-separated)").fill("3")  # one weight for two values
+    editor.get_by_role("button", name="Apply").click()
+    expect(editor.get_by_role("alert")).to_contain_text("table 'orders', column 'o_orderstatus': 1 weights for 2 values")
+    expect(editor.get_by_label("Values (comma-separated)")).to_have_value("X,Y")  # the text is kept
+    editor.get_by_label("Weights (comma-separated)").fill("3,1")
+    editor.get_by_role("button", name="Apply").click()
+    expect(editor).to_have_count(0)
+    expect(status.locator("td.rule")).to_contain_text("one of 2 values (X, Y) (edited)")
+    expect(page.locator("#edit-status")).to_contain_text("Updated the rule of orders.o_orderstatus")
+    samples = status.get_by_role("list", name="Samples of orders.o_orderstatus").locator("li")
+    expect(samples).to_have_count(5)
+    assert set(samples.all_inner_texts()) <= {"X", "Y"}
+
+    # A rule the engine does not know is refused at the column, as create would refuse it.
+    price = orders.locator('tr[data-column="o_totalprice"]')
+    price.get_by_role("button", name="Edit rule of orders.o_totalprice").click()
+    editor = orders.get_by_role("group", name="Rule of orders.o_totalprice")
+    editor.get_by_label("Maximum").fill("100")
+    editor.get_by_label("Faker rule").fill("no_such_rule")
+    editor.get_by_label("Faker rule").press("Enter")  # Enter applies (it does not import again)
+    expect(editor.get_by_role("alert")).to_contain_text("unknown faker_rule 'no_such_rule'")
+    editor.get_by_label("Faker rule").fill("amount")
+    editor.get_by_label("Minimum").fill("10")
+    editor.get_by_role("button", name="Apply").click()
+    expect(price.locator("td.rule")).to_contain_text("amount (inferred) · range 10..100 (edited)")
+    for value in price.locator("li").all_inner_texts():
+        assert 10 <= float(value) <= 100
+
+    # The editor open on a third column (for the documentation), then left unapplied.
+    priority = orders.locator('tr[data-column="o_orderpriority"]')
+    priority.get_by_role("button", name="Edit rule of orders.o_orderpriority").click()
+    editor = orders.get_by_role("group", name="Rule of orders.o_orderpriority")
+    editor.get_by_label("Weights (comma-separated)").fill("1, 1, 4, 2, 2")
+    editor.get_by_label("Null ratio").focus()
+    docs_shot(page, orders, "ui-preview-edit")
+    shot(page, "11-preview-edited")
+    editor.get_by_role("button", name="Cancel").click()
+    expect(editor).to_have_count(0)
+    expect(priority.locator("td.rule")).not_to_contain_text("(edited)")
+
+    page.get_by_role("button", name="Create experiment").click()
+    expect(page.locator("#preview-area")).to_contain_text("Created experiment steered with 8 tables")
+    stored = api_get(served, "/api/experiments/steered")
+    column = next(c for t in stored["tables"] if t["name"] == "orders" for c in t["columns"]
+                  if c["name"] == "o_orderstatus")
+    assert column["values"] == ["X", "Y"] and column["weights"] == [3, 1]
+    assert "rule_inferred" not in column and "samples" not in stored
+    price = next(c for t in stored["tables"] if t["name"] == "orders" for c in t["columns"]
+                 if c["name"] == "o_totalprice")
+    assert (price["faker_rule"], price["min_value"], price["max_value"]) == ("amount", 10, 100)
+    assert stored["dialect"] == "redshift" and len(stored["warnings"]) == 3
+
+
+def test_changing_the_ddl_after_a_preview_asks_for_a_new_one(page):
+    import_sql(page, "changed", "CREATE TABLE t (id INT PRIMARY KEY, status VARCHAR(10));")
+    create = page.get_by_role("button", name="Create experiment")
+    expect(create).to_be_enabled()
+    page.get_by_label("CREATE TABLE DDL").fill("CREATE TABLE t (id INT PRIMARY KEY, email VARCHAR(80));")
+    expect(create).to_be_disabled()
+    expect(page.locator("#stale-note")).to_contain_text("select Preview again")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator('.preview-table[data-table="t"] tr[data-column="email"] td.rule')).to_contain_text("email")
+    expect(create).to_be_enabled()

@@ -62,7 +62,10 @@ def test_api_route_events(aws):
     status, again = api(aws, "api-create-experiment.json")
     assert status == 409 and again["error"]["code"] == "already_exists"
     status, preview = api(aws, "api-import-sql-dry-run.json")
-    assert status == 200 and len(preview["tables"]) == 8
+    assert status == 200 and len(preview["tables"]) == 8 and len(preview["samples"]) == 8
+    status, sampled = api(aws, "api-preview-experiment.json")
+    assert status == 200 and sampled["sampling"]["tables_sampled"] == 4
+    assert len(sampled["samples"]["orders"]["order_id"]) == 5
     imported(aws)
     status, shown = api(aws, "api-get-experiment.json")
     assert status == 200 and shown["tables"][-1]["primary_key"] == ["l_orderkey", "l_linenumber"]

@@ -110,3 +110,82 @@ def test_a_schema_file_that_is_not_utf8_is_refused(cli, tmp_path):
     schema.write_bytes('{"name": "café"}'.encode("latin-1"))
     code, _, err = cli("experiment", "create", str(schema))
     assert code == 1 and "is not UTF-8 text" in err
+
+
+def test_the_dry_run_shows_each_columns_rule_and_samples(cli):
+    code, out, err = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                         "--rows", "300", "--dry-run")
+    assert code == 0, err
+    assert "Samples: the first 5 rows of each table at seed 0" in out
+    lines = out.splitlines()
+    status = next(i for i, line in enumerate(lines) if line.strip().startswith("o_orderstatus"))
+    assert "values=[F, O, P] (inferred)" in lines[status]
+    samples = lines[status + 1].split("e.g. ")[1].split(" | ")
+    assert len(samples) == 5 and set(samples) <= {"F", "O", "P"}
+    sample_lines = [line for line in lines if line.lstrip().startswith("e.g. ")]
+    assert len(sample_lines) == 61  # one per column of the eight tables
+    assert all(len(line) <= 100 for line in sample_lines)
+    assert any("NULL" in line for line in sample_lines)  # a nullable comment column
+
+    code, out, _ = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                       "--rows", "300", "--dry-run", "--json")
+    body = json.loads(out)
+    assert body["sampling"]["tables_sampled"] == 8
+    assert body["samples"]["orders"]["o_orderkey"] == [1, 2, 3, 4, 5]
+    assert body["samples"]["orders"]["o_orderstatus"] == samples
+
+
+def test_show_json_edit_create_keeps_the_edit(cli, tmp_path):
+    code, _, err = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                       "--rows", "300")
+    assert code == 0, err
+    code, out, _ = cli("experiment", "show", "tpch", "--json")
+    shown = json.loads(out)
+    # Unchanged, show --json is accepted back by create as the same experiment.
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps({**shown, "name": "tpch_again"}))
+    code, out, err = cli("experiment", "create", str(again), "--json")
+    assert code == 0, err
+    assert json.loads(out) == {**shown, "name": "tpch_again"}
+
+    orders = next(t for t in shown["tables"] if t["name"] == "orders")
+    status = next(c for c in orders["columns"] if c["name"] == "o_orderstatus")
+    status.update(values=["X", "Y"], weights=[3, 1])
+    status.pop("rule_inferred")
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps({**shown, "name": "tpch_edited"}))
+    code, out, err = cli("experiment", "create", str(edited), "--dry-run")
+    assert code == 0, err
+    assert "(dry run: nothing stored)" in out
+    line = next(i for i, text in enumerate(out.splitlines()) if text.strip().startswith("o_orderstatus"))
+    assert "values=[X, Y]" in out.splitlines()[line] and "(inferred)" not in out.splitlines()[line]
+    assert set(out.splitlines()[line + 1].split("e.g. ")[1].split(" | ")) <= {"X", "Y"}
+    code, out, _ = cli("experiment", "list", "--json")
+    assert "tpch_edited" not in out
+
+    code, _, err = cli("experiment", "create", str(edited))
+    assert code == 0, err
+    code, out, _ = cli("experiment", "show", "tpch_edited", "--json")
+    stored = next(c for t in json.loads(out)["tables"] if t["name"] == "orders"
+                  for c in t["columns"] if c["name"] == "o_orderstatus")
+    assert (stored["values"], stored["weights"]) == (["X", "Y"], [3, 1])
+
+
+def test_a_dry_runs_json_can_be_created_as_it_is(cli, tmp_path):
+    code, out, _ = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                       "--dry-run", "--json")
+    preview = tmp_path / "preview.json"
+    preview.write_text(out)
+    code, _, err = cli("experiment", "create", str(preview))
+    assert code == 0, err
+    code, out, _ = cli("experiment", "show", "tpch", "--json")
+    assert "samples" not in json.loads(out) and "sampling" not in json.loads(out)
+
+
+def test_create_dry_run_refuses_at_the_column(cli, tmp_path):
+    schema = tmp_path / "s.json"
+    schema.write_text(json.dumps({"name": "s", "tables": [{"name": "t", "target_rows": 10, "columns": [
+        {"name": "n", "data_type": "INT", "values": ["X", "Y"]}]}]}))
+    code, out, err = cli("experiment", "create", str(schema), "--dry-run")
+    assert code == 1 and out == ""
+    assert err.startswith("error: schema invalid: table 't', column 'n': dw-sim cannot make")

@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     create = commands.add_parser("create", parents=leaf, help="create from a JSON schema file")
     create.add_argument("schema", metavar="SCHEMA.json", help="JSON schema file, or - for stdin")
+    create.add_argument("--dry-run", action="store_true",
+                        help="validate and show each column's rule and sample values, store nothing")
     create.set_defaults(handler=cmd_create)
 
     imp = commands.add_parser("import-sql", parents=leaf, help="import CREATE TABLE DDL")
@@ -63,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="rows for every table (N) or one table (TABLE=N); repeatable; default 1000")
     imp.add_argument("--description", help="a description to keep with the experiment")
     imp.add_argument("--dry-run", action="store_true",
-                     help="show how the DDL is understood without storing anything")
+                     help="show how the DDL is understood (each column's rule and sample "
+                          "values) without storing anything")
     imp.set_defaults(handler=cmd_import_sql)
 
     lst = commands.add_parser("list", parents=leaf, help="list experiments")
@@ -161,15 +164,36 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
         print(text)
 
 
+SAMPLE_LINE = 100  # characters of a column's sample line
+SAMPLE_VALUE = 28  # characters of one sample value on it
+
+
+def sample_line(values: list[Any], indent: int) -> str:
+    """A column's sample values on one line: `e.g. O | P | NULL`, cut to SAMPLE_LINE."""
+    shown = ["NULL" if v is None else _cut(str(v).replace("\n", " "), SAMPLE_VALUE) for v in values]
+    return _cut(" " * indent + "e.g. " + " | ".join(shown), SAMPLE_LINE) if shown \
+        else " " * indent + "e.g. (no rows)"
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def describe_experiment(body: dict[str, Any]) -> str:
-    """A person's view of the canonical experiment JSON."""
+    """A person's view of the canonical experiment JSON, with a preview's sample values."""
     lines = [f"Experiment {body['name']}" + (f" ({body['dialect']})" if body.get("dialect") else "")]
     if body.get("description"):
         lines.append(f"  {body['description']}")
+    samples = body.get("samples")
+    if samples is not None and body.get("sampling"):
+        lines.append(f"  Samples: {body['sampling']['note']}")
     for table in body["tables"]:
         lines.append("")
         lines.append(f"Table {table['name']}: {table['target_rows']:,} rows")
         width = max(len(c["name"]) for c in table["columns"])
+        table_samples = samples.get(table["name"]) if samples is not None else None
+        if samples is not None and table_samples is None:
+            lines.append("  (not sampled)")
         for column in table["columns"]:
             flags = []
             if column.get("required"):
@@ -192,6 +216,10 @@ def describe_experiment(body: dict[str, Any]) -> str:
                 flags.append(f"nulls={column['null_ratio']:.0%}")
             source = column.get("source_type") or _type_text(column)
             lines.append(f"  {column['name']:<{width}}  {source:<22} {' '.join(flags)}".rstrip())
+            if table_samples is not None:
+                indent = min(width + 4, 30)
+                lines.append(sample_line(table_samples[column["name"]], indent)
+                             if column["name"] in table_samples else " " * indent + "(not sampled)")
         for key in table.get("keys", []):
             cols = ", ".join(key["columns"])
             target = f" → {key['ref_table']}({', '.join(key['ref_columns'])})" if key["kind"] == "foreign" else ""
@@ -216,9 +244,13 @@ def _type_text(column: dict[str, Any]) -> str:
 
 # -- commands -------------------------------------------------------------------------------
 def cmd_create(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.experiments import create_experiment, parse_schema_json
+    from dwsim.experiments import create_experiment, parse_schema_json, preview_schema
 
     raw = parse_schema_json(read_input(args.schema, "schema"), f"'{args.schema}'")
+    if args.dry_run:
+        body = preview_schema(raw)
+        emit(args, body, describe_experiment(body) + "\n\n(dry run: nothing stored)")
+        return 0
     stored = create_experiment(services.store, raw)
     body = canonical_json(stored.experiment)
     emit(args, body, f"Created experiment '{stored.experiment.name}': "
@@ -227,14 +259,15 @@ def cmd_create(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_import_sql(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.experiments import interpret_sql
+    from dwsim.experiments import interpret_sql, preview
 
     sql = read_input(args.sql, "SQL")
     experiment = interpret_sql(sql, args.name, args.dialect, parse_rows(args.rows), args.description)
-    body = canonical_json(experiment)
     if args.dry_run:
+        body = preview(experiment)
         emit(args, body, describe_experiment(body) + "\n\n(dry run: nothing stored)")
         return 0
+    body = canonical_json(experiment)
     services.store.create_experiment(experiment)
     emit(args, body, describe_experiment(body) + f"\n\nCreated experiment '{experiment.name}'.")
     return 0

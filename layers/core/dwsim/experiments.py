@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from dwsim.ddl.importer import import_ddl
+from dwsim.engine.samples import sample_experiment
 from dwsim.errors import InputTooLarge, InvalidInput
 from dwsim.metadata.base import MetadataStore
 from dwsim.metadata.records import StoredExperiment
 from dwsim.objects.base import ObjectStore
 from dwsim.runs.layout import experiment_prefix
+from dwsim.schema.canonical import canonical_json
 from dwsim.schema.model import Experiment
 from dwsim.schema.validate import prepare
 
@@ -33,6 +36,20 @@ def parse_schema_json(text: str | bytes, source: str = "the schema") -> Any:
 def create_experiment(store: MetadataStore, raw: Any) -> StoredExperiment:
     """Validate a JSON schema (already parsed) and store it."""
     return store.create_experiment(prepare(raw))
+
+
+def preview(experiment: Experiment, first: Sequence[str] = ()) -> dict[str, Any]:
+    """What a dry run shows: the canonical JSON plus, per table and column, the values of the
+    first rows (`samples`) and how they were made (`sampling`). Nothing is stored; `create`
+    accepts the whole body back and ignores both fields. `first` names tables to sample
+    before the others (the sampling is bounded, see engine/samples.py)."""
+    samples = sample_experiment(experiment, first=first)
+    return {**canonical_json(experiment), "samples": samples.values, "sampling": samples.describe()}
+
+
+def preview_schema(raw: Any, first: Sequence[str] = ()) -> dict[str, Any]:
+    """Validate a JSON schema (already parsed) as `create` does, and preview it unstored."""
+    return preview(prepare(raw), first)
 
 
 def interpret_sql(sql: str | bytes, name: str, dialect: str,

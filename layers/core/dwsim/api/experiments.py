@@ -6,24 +6,35 @@ from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from dwsim.api import context
 from dwsim.api.models import (
     Deleted,
-    ExperimentDocument,
     ExperimentList,
     ExperimentListItem,
+    ExperimentPreview,
     ImportSqlRequest,
     LastRun,
     StoredExperimentDocument,
 )
 from dwsim.errors import NotFound
-from dwsim.experiments import create_experiment, delete_experiment, interpret_sql
-from dwsim.schema.canonical import canonical_json
+from dwsim.experiments import (
+    create_experiment,
+    delete_experiment,
+    interpret_sql,
+    preview,
+    preview_schema,
+)
 
 router = Router()
 Name = Annotated[str, Path(description="experiment name", min_length=1, max_length=64)]
+SchemaBody = Annotated[dict[str, Any], Body(description="the experiment schema")]
+PREVIEW = {"description": "the dry run: the experiment as dw-sim understands it, with sample "
+                          "values, nothing stored",
+           "content": {"application/json": {"model": ExperimentPreview}}}
+STORED = {"description": "the stored experiment",
+          "content": {"application/json": {"model": StoredExperimentDocument}}}
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -49,19 +60,37 @@ def list_experiments() -> ExperimentList:
         ExperimentListItem(**s.model_dump(), last_run=_last_run(s.name)) for s in summaries])
 
 
-@router.post("/api/experiments", summary="Create an experiment from a JSON schema")
-def create(schema: Annotated[dict[str, Any], Body(description="the experiment schema")]
-           ) -> Response[StoredExperimentDocument]:
+@router.post("/api/experiments", summary="Create an experiment from a JSON schema",
+             responses={201: STORED})
+def create(schema: SchemaBody) -> Response[StoredExperimentDocument]:
     stored = create_experiment(context.current().services.store, schema)
     return json_response(stored.to_json(), 201)
 
 
-@router.post("/api/experiments/import-sql", summary="Import CREATE TABLE DDL")
-def import_sql(request: Annotated[ImportSqlRequest, Body()]) -> Response[ExperimentDocument]:
+@router.post("/api/experiments/preview", summary="Validate a JSON schema and show sample values",
+             description="The same body as creating an experiment (a preview's JSON, edited, "
+                         "is fine); validated the same way (422 lists every problem with its "
+                         "location), and nothing is stored.",
+             responses={200: PREVIEW})
+def preview_json(schema: SchemaBody,
+                 tables: Annotated[str | None, Query(
+                     description="comma-separated tables to sample before the others (say, "
+                                 "the one just edited)", max_length=10_000)] = None,
+                 ) -> Response[ExperimentPreview]:
+    first = [t.strip() for t in (tables or "").split(",") if t.strip()]
+    return json_response(preview_schema(schema, first), 200)
+
+
+@router.post("/api/experiments/import-sql", summary="Import CREATE TABLE DDL",
+             description="With dry_run, the experiment as dw-sim understands it plus sample "
+                         "values (200), nothing stored; without, the stored experiment (201).",
+             responses={200: PREVIEW, 201: STORED})
+def import_sql(request: Annotated[ImportSqlRequest, Body()]
+               ) -> Response[ExperimentPreview | StoredExperimentDocument]:
     experiment = interpret_sql(request.sql.encode("utf-8", "surrogatepass"), request.name,
                                request.dialect, request.target_rows, request.description)
     if request.dry_run:
-        return json_response(canonical_json(experiment), 200)
+        return json_response(preview(experiment), 200)
     stored = context.current().services.store.create_experiment(experiment)
     return json_response(stored.to_json(), 201)
 

@@ -79,6 +79,29 @@ class StoredExperimentDocument(ExperimentDocument):
     created_at: str
 
 
+class Sampling(BaseModel):
+    """How a preview's sample values were made."""
+
+    seed: int = Field(description="the seed of the samples: a run with this seed starts with "
+                                  "exactly these rows")
+    rows: int = Field(description="rows sampled per table (fewer when a table's target is smaller)")
+    tables_sampled: int
+    tables_omitted: int = Field(description="tables left unsampled to keep the preview quick "
+                                            "(sampling stops after 200 tables or about 5 s)")
+    note: str = Field(description="the above, for people")
+
+
+class ExperimentPreview(ExperimentDocument):
+    """The canonical experiment JSON plus sample values, nothing stored. POST it (or an edit
+    of it) to /api/experiments to create it: `samples` and `sampling` are ignored there."""
+
+    samples: dict[str, dict[str, list[Any]]] = Field(
+        description="per table, per column: the values of the first rows as the engine makes "
+                    "them (text for decimals, dates, times and timestamps; hex for binary; "
+                    "null for NULL)")
+    sampling: Sampling
+
+
 class RunList(BaseModel):
     runs: list[RunRecord]
 

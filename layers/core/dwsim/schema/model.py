@@ -153,6 +153,15 @@ class Experiment(_Model):
     tables: list[Table] = Field(min_length=1)
     warnings: list[ImportWarning] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_preview(cls, data: Any) -> Any:
+        # A dry run adds `samples` and `sampling` for people; accept them back and ignore them,
+        # so a preview's JSON can be edited and created as it is (nothing of them is stored).
+        if isinstance(data, dict) and ("samples" in data or "sampling" in data):
+            data = {k: v for k, v in data.items() if k not in ("samples", "sampling")}
+        return data
+
     def table(self, name: str) -> Table | None:
         return next((t for t in self.tables if t.name == name), None)
 

@@ -124,6 +124,7 @@ function readFileInto(input, textarea, nameField) {
     const file = input.files[0];
     if (!file) return;
     textarea.value = await file.text();
+    textarea.dispatchEvent(new Event("input"));
     if (nameField && !nameField.value) nameField.value = file.name.replace(/\.[^.]+$/, "").replace(/[^A-Za-z0-9_-]/g, "_");
   });
 }
@@ -131,6 +132,14 @@ readFileInto($("#sql-file"), $("#sql-text"), $("#sql-name"));
 readFileInto($("#json-file"), $("#json-text"));
 
 // -- create: SQL with preview -------------------------------------------------------------------
+// The preview keeps the canonical experiment JSON in memory. Editing a column's rule changes it,
+// re-validates it and refreshes the samples through POST /api/experiments/preview; "Create
+// experiment" then stores exactly what the preview shows (the edited JSON, when edited).
+let preview = null; // { experiment, samples, sampling, edited: Set of "table.column", stale }
+const INTEGER_TYPES = new Set(["SMALLINT", "INT", "BIGINT"]);
+const FLOAT_TYPES = new Set(["FLOAT", "REAL", "DOUBLE"]);
+const isNumeric = (c) => INTEGER_TYPES.has(c.data_type) || FLOAT_TYPES.has(c.data_type) || c.data_type === "DECIMAL";
+
 function sqlRequest(dryRun) {
   const rows = $("#sql-rows").value;
   return {
@@ -142,26 +151,53 @@ function sqlRequest(dryRun) {
   };
 }
 
+// A preview response: the experiment (what create accepts) apart from its samples.
+function splitPreview(body) {
+  const { samples, sampling, ...experiment } = body;
+  return { experiment, samples: samples || {}, sampling: sampling || null };
+}
+
 $("#pane-sql").addEventListener("submit", async (event) => {
   event.preventDefault();
   const errorBox = $("#sql-error");
   clearError(errorBox);
   $("#create-sql").disabled = true;
   $("#preview-area").replaceChildren();
+  preview = null;
   try {
-    const experiment = await api("POST", "/api/experiments/import-sql", sqlRequest(true));
-    renderPreview(experiment);
+    const body = await api("POST", "/api/experiments/import-sql", sqlRequest(true));
+    preview = { ...splitPreview(body), edited: new Set(), stale: false };
+    renderPreview();
     $("#create-sql").disabled = false;
   } catch (error) {
     showError(errorBox, error);
   }
 });
 
+// Changing the DDL or its settings after a preview: create nothing that was not previewed.
+function staleNote() {
+  return el("p", { class: "warning", role: "status", id: "stale-note" },
+    "The DDL or its settings changed since this preview: select Preview again before creating" +
+    (preview.edited.size ? " (your rule edits will be replaced)." : "."));
+}
+function markStale() {
+  if (!preview || preview.stale) return;
+  preview.stale = true;
+  $("#create-sql").disabled = true;
+  $("#preview-area").prepend(staleNote());
+}
+for (const id of ["#sql-name", "#sql-rows", "#sql-text"]) $(id).addEventListener("input", markStale);
+for (const id of ["#sql-dialect", "#sql-file"]) $(id).addEventListener("change", markStale);
+
 $("#create-sql").addEventListener("click", async () => {
   const errorBox = $("#sql-error");
   clearError(errorBox);
   try {
-    const experiment = await api("POST", "/api/experiments/import-sql", sqlRequest(false));
+    // Edited: store the edited canonical JSON; unedited: import the same DDL (a smaller request).
+    const experiment = preview?.edited.size
+      ? await api("POST", "/api/experiments", preview.experiment)
+      : await api("POST", "/api/experiments/import-sql", sqlRequest(false));
+    preview = null;
     $("#preview-area").replaceChildren(el("p", { role: "status", class: "created" },
       `Created experiment ${experiment.name} with ${experiment.tables.length} tables.`));
     $("#create-sql").disabled = true;
@@ -178,12 +214,64 @@ function typeText(column) {
   return column.data_type;
 }
 
-function renderPreview(experiment) {
+const columnKey = (table, column) => `${table}.${column}`;
+const hasValue = (v) => v !== undefined && v !== null;
+
+// Where a foreign key column's values come from, if it is one.
+function parentOf(table, columnName) {
+  const fk = (table.foreign_keys || []).find((f) => f.columns.includes(columnName));
+  return fk ? `${fk.ref_table}.${fk.ref_columns[fk.columns.indexOf(columnName)] ?? "?"}` : null;
+}
+
+// The rule that makes a column: a Faker rule or a value list, then its range and NULL share.
+function ruleCell(table, c) {
+  const parts = [];
+  const parent = parentOf(table, c.name);
+  if (parent) {
+    parts.push(`from ${parent}`);
+  } else if (c.values) {
+    const shown = c.values.slice(0, 5).map(String).join(", ") + (c.values.length > 5 ? ", …" : "");
+    const detail = c.values.map((v, i) => (c.weights ? `${v} (weight ${c.weights[i]})` : String(v))).join(", ");
+    parts.push(el("span", { title: detail }, `one of ${c.values.length} values`),
+      el("span", { class: "muted" }, ` (${shown})`));
+  } else if (c.faker_rule) {
+    parts.push(c.faker_rule);
+  } else if ((table.primary_key || []).includes(c.name) || c.is_unique) {
+    parts.push(el("span", { class: "muted" }, (table.primary_key || []).includes(c.name) ? "primary key" : "unique key"));
+  } else {
+    parts.push(el("span", { class: "muted" }, `default for ${c.data_type}`));
+  }
+  if (c.rule_inferred && !parent) parts.push(el("span", { class: "inferred" }, " (inferred)"));
+  const extras = [];
+  if (hasValue(c.min_value) || hasValue(c.max_value)) extras.push(`range ${c.min_value ?? ""}..${c.max_value ?? ""}`);
+  if (c.null_ratio) extras.push(`nulls ${Math.round(c.null_ratio * 1000) / 10}%`);
+  if (extras.length) parts.push(el("span", { class: "extras" }, ` · ${extras.join(" · ")}`));
+  if (preview.edited.has(columnKey(table.name, c.name))) parts.push(el("span", { class: "edited" }, " (edited)"));
+  return parts;
+}
+
+function samplesCell(table, c) {
+  const values = preview.samples[table.name]?.[c.name];
+  if (!values) return el("span", { class: "muted" }, "not sampled");
+  if (!values.length) return el("span", { class: "muted" }, "no rows");
+  return el("ol", { class: "sample-list", "aria-label": `Samples of ${table.name}.${c.name}` },
+    values.map((v) => (v === null ? el("li", { class: "null" }, "NULL")
+      : el("li", { title: typeof v === "string" ? v : JSON.stringify(v) }, typeof v === "string" ? v : JSON.stringify(v)))));
+}
+
+function renderPreview() {
+  const experiment = preview.experiment;
   const warnings = experiment.warnings || [];
   const byColumn = (table, column) => warnings.filter((w) => w.table === table && w.column === column);
   const general = warnings.filter((w) => !w.table);
   const area = $("#preview-area");
-  const parts = [el("h3", {}, `Preview: ${experiment.tables.length} tables, ${number(experiment.tables.reduce((s, t) => s + t.target_rows, 0))} rows`)];
+  const parts = [preview.stale ? staleNote() : null,
+    el("h3", {}, `Preview: ${experiment.tables.length} tables, ${number(experiment.tables.reduce((s, t) => s + t.target_rows, 0))} rows`)];
+  if (preview.sampling) {
+    parts.push(el("p", { class: "muted", id: "sampling-note" }, `Samples: ${preview.sampling.note}. `,
+      "Select Edit on a column to change its rule; the samples follow."));
+  }
+  parts.push(el("p", { role: "status", id: "edit-status", class: "muted" }));
   if (general.length) {
     parts.push(el("ul", { class: "warning", "aria-label": "Warnings" }, general.map((w) => el("li", {}, `⚠ ${w.message}`))));
   }
@@ -193,23 +281,158 @@ function renderPreview(experiment) {
       el("h3", {}, `${table.name} `, el("span", { class: "muted" }, `${number(table.target_rows)} rows`)),
       tableWarnings.filter((w) => !w.column).map((w) => el("p", { class: "warning" }, `⚠ ${w.message}`)),
       el("div", { class: "table-wrap" }, el("table", {},
-        el("thead", {}, el("tr", {}, ["Column", "Type", "Null", "Unique", "Generation rule"].map((h) => el("th", { scope: "col" }, h)))),
+        el("thead", {}, el("tr", {}, ["Column", "Type", "Null", "Unique", "Generation rule", "Samples"].map((h) => el("th", { scope: "col" }, h)),
+          el("th", { scope: "col" }, el("span", { class: "sr-only" }, "Edit")))),
         el("tbody", {}, table.columns.map((c) => {
           const columnWarnings = byColumn(table.name, c.name);
-          return el("tr", { class: columnWarnings.length ? "warned" : "" },
+          const edited = preview.edited.has(columnKey(table.name, c.name));
+          return el("tr", { class: [columnWarnings.length ? "warned" : "", edited ? "edited-row" : ""].join(" ").trim(), "data-column": c.name },
             el("td", {}, c.name, columnWarnings.map((w) => el("div", { class: "warning" }, `⚠ ${w.message}`))),
             el("td", {}, typeText(c)),
             el("td", {}, c.required ? "NOT NULL" : "null"),
             el("td", {}, c.is_unique ? "unique" : ""),
-            el("td", { class: "rule" }, c.faker_rule || (c.values ? `one of ${c.values.length} values` : ""),
-              c.rule_inferred ? el("span", { class: "inferred" }, " (inferred)") : null));
+            el("td", { class: "rule" }, ruleCell(table, c)),
+            el("td", { class: "samples" }, samplesCell(table, c)),
+            el("td", {}, el("button", { type: "button", class: "secondary small edit-rule", "aria-expanded": "false",
+              "aria-label": `Edit rule of ${table.name}.${c.name}`, onclick: (e) => toggleEditor(table.name, c.name, e.currentTarget) }, "Edit")));
         })))),
       el("ul", { class: "keys", "aria-label": `Keys of ${table.name}` }, (table.keys || []).map((k) => el("li", {},
         el("strong", {}, `${k.kind} key (${k.columns.join(", ")})`),
         k.kind === "foreign" ? ` → ${k.ref_table}(${k.ref_columns.join(", ")})` : "",
         `: ${k.enforcement}`)))));
   }
-  area.replaceChildren(...parts);
+  area.replaceChildren(...parts.filter(Boolean));
+}
+
+// -- the column rule editor -----------------------------------------------------------------------
+function findColumn(experiment, tableName, columnName) {
+  return experiment.tables.find((t) => t.name === tableName)?.columns.find((c) => c.name === columnName);
+}
+
+function closeEditor() {
+  const open = $("#preview-area tr.editor-row");
+  if (!open) return;
+  const button = open.previousElementSibling?.querySelector("button.edit-rule");
+  open.remove();
+  if (button) { button.setAttribute("aria-expanded", "false"); button.focus(); }
+}
+
+function toggleEditor(tableName, columnName, button) {
+  const wasOpen = button.getAttribute("aria-expanded") === "true";
+  closeEditor();
+  if (!wasOpen) openEditor(tableName, columnName, button);
+}
+
+const listText = (list) => (list || []).map(String).join(", ");
+const splitList = (text) => text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+const numberOrText = (text) => (text !== "" && Number.isFinite(Number(text)) ? Number(text) : text);
+
+// A typed value for the column: numbers for integer and float columns, booleans for BOOLEAN,
+// text otherwise (DECIMAL values stay text to keep their exact digits).
+function typedValue(text, column) {
+  if (INTEGER_TYPES.has(column.data_type) && /^[+-]?\d+$/.test(text) && Number.isSafeInteger(Number(text))) return Number(text);
+  if (FLOAT_TYPES.has(column.data_type)) return numberOrText(text);
+  if (column.data_type === "BOOLEAN" && /^(true|false)$/i.test(text)) return text.toLowerCase() === "true";
+  return text;
+}
+
+let editorCount = 0;
+function openEditor(tableName, columnName, button) {
+  const table = preview.experiment.tables.find((t) => t.name === tableName);
+  const column = findColumn(preview.experiment, tableName, columnName);
+  const parent = parentOf(table, columnName);
+  const row = button.closest("tr");
+  const label = `${tableName}.${columnName}`;
+  const input = (attrs) => el("input", { type: "text", autocomplete: "off", spellcheck: "false", ...attrs });
+  const fields = {
+    faker_rule: input({ name: "faker_rule", list: "faker-rules", value: column.values ? "" : column.faker_rule ?? "" }),
+    values: input({ name: "values", value: listText(column.values) }),
+    weights: input({ name: "weights", value: listText(column.weights), inputmode: "decimal" }),
+    min_value: input({ name: "min_value", value: column.min_value ?? "", inputmode: "decimal" }),
+    max_value: input({ name: "max_value", value: column.max_value ?? "", inputmode: "decimal" }),
+    null_ratio: el("input", { type: "number", name: "null_ratio", min: "0", max: "1", step: "0.01",
+      value: column.required ? 0 : column.null_ratio ?? "", disabled: column.required ? true : undefined }),
+  };
+  const errorBox = el("div", { class: "error", role: "alert", hidden: true });
+  const apply = el("button", { type: "button", class: "apply-edit" }, "Apply");
+  const helpId = `rule-help-${++editorCount}`;
+  const fieldset = el("fieldset", { class: "rule-editor", "aria-describedby": helpId },
+    el("legend", {}, `Rule of ${label}`),
+    el("div", { class: "editor-grid" },
+      el("label", {}, "Faker rule", fields.faker_rule),
+      el("label", {}, "Values (comma-separated)", fields.values),
+      el("label", {}, "Weights (comma-separated)", fields.weights),
+      isNumeric(column) ? el("label", {}, "Minimum", fields.min_value) : null,
+      isNumeric(column) ? el("label", {}, "Maximum", fields.max_value) : null,
+      el("label", {}, "Null ratio (0–1)", fields.null_ratio)),
+    el("p", { class: "muted hint", id: helpId },
+      parent ? `A foreign key: the values come from ${parent}, whatever the rule; the null ratio applies. ` : "",
+      column.required ? "The column is NOT NULL: no NULLs. " : "",
+      "Values, when given, replace the Faker rule; weights (one per value) make some values more common. ",
+      "Leave a field empty to let dw-sim choose; a null ratio of 0 means no NULLs."),
+    errorBox,
+    el("div", { class: "actions" }, apply,
+      el("button", { type: "button", class: "secondary", onclick: closeEditor }, "Cancel")));
+  apply.addEventListener("click", () => applyEdit(tableName, columnName, fields, errorBox, apply));
+  fieldset.addEventListener("keydown", (event) => {
+    // Inside the SQL form, Enter would submit it (a fresh import): apply the edit instead.
+    if (event.key === "Enter" && event.target.tagName === "INPUT") { event.preventDefault(); apply.click(); }
+    if (event.key === "Escape") { event.preventDefault(); closeEditor(); }
+  });
+  const editorRow = el("tr", { class: "editor-row", "data-editor-for": columnName },
+    el("td", { colspan: String(row.children.length) }, fieldset));
+  row.after(editorRow);
+  button.setAttribute("aria-expanded", "true");
+  fields.values.value ? fields.values.focus() : fields.faker_rule.focus();
+}
+
+// The edited column, written into a copy of the canonical JSON (what create accepts).
+function editedColumn(column, fields) {
+  const edited = { ...column };
+  const before = JSON.stringify([column.faker_rule, column.values, column.weights]);
+  const values = splitList(fields.values.value);
+  const weights = splitList(fields.weights.value).map(numberOrText);
+  const rule = fields.faker_rule.value.trim();
+  delete edited.faker_rule; delete edited.values; delete edited.weights;
+  if (values.length) edited.values = values.map((v) => typedValue(v, column));
+  else if (rule) edited.faker_rule = rule;
+  if (weights.length) edited.weights = weights;
+  if (JSON.stringify([edited.faker_rule, edited.values, edited.weights]) !== before) delete edited.rule_inferred;
+  if (isNumeric(column)) {
+    for (const bound of ["min_value", "max_value"]) {
+      const text = fields[bound].value.trim();
+      if (text === "") delete edited[bound];
+      else edited[bound] = column.data_type === "DECIMAL" ? text : numberOrText(text);
+    }
+  }
+  if (!column.required) {
+    const ratio = fields.null_ratio.value.trim();
+    if (ratio === "") delete edited.null_ratio;
+    else edited.null_ratio = numberOrText(ratio);
+  }
+  return edited;
+}
+
+async function applyEdit(tableName, columnName, fields, errorBox, button) {
+  clearError(errorBox);
+  const candidate = structuredClone(preview.experiment);
+  const table = candidate.tables.find((t) => t.name === tableName);
+  table.columns = table.columns.map((c) => (c.name === columnName ? editedColumn(c, fields) : c));
+  button.disabled = true;
+  const current = preview;
+  try {
+    const body = await api("POST", `/api/experiments/preview?tables=${encodeURIComponent(tableName)}`, candidate);
+    if (preview !== current) return; // a new import replaced this preview meanwhile
+    Object.assign(preview, splitPreview(body));
+    preview.edited.add(columnKey(tableName, columnName));
+    renderPreview();
+    const row = $(`#preview-area .preview-table[data-table="${CSS.escape(tableName)}"] tr[data-column="${CSS.escape(columnName)}"]`);
+    row?.querySelector("button.edit-rule")?.focus();
+    $("#edit-status").textContent = `Updated the rule of ${tableName}.${columnName}; its samples are refreshed.`;
+  } catch (error) {
+    showError(errorBox, error); // the editor and its text stay as typed
+    button.disabled = false;
+  }
 }
 
 // -- create: JSON -------------------------------------------------------------------------------
