@@ -84,3 +84,22 @@ def test_composed_values_are_pure_functions_of_the_row():
         pieces = [v for start in range(0, 1000, 100)
                   for v in table.generate(start, 100)[name].to_pylist()]
         assert pieces == whole[name].to_pylist(), name
+
+
+def test_semi_structured_columns_hold_arrays_and_objects_with_fitting_keys():
+    import json
+
+    from dwsim.experiments import interpret_sql
+
+    experiment = interpret_sql(b"CREATE TABLE t (id INT PRIMARY KEY, tags ARRAY, "
+                               b"attributes OBJECT, home_address OBJECT, payload VARIANT)",
+                               "semi", "snowflake", 50)
+    rows = Generator(experiment, 3).table("t").generate(0, 50).to_pylist()
+    present = [r for r in rows if None not in (r["tags"], r["attributes"], r["home_address"])]
+    assert present
+    for row in present:
+        assert isinstance(json.loads(row["tags"]), list)
+        assert set(json.loads(row["attributes"])) == {"color", "size", "material", "weight_kg"}
+        assert set(json.loads(row["home_address"])) == {"street", "city", "postcode", "country"}
+    warning = next(w for w in experiment.warnings if w.column == "tags")
+    assert "JSON arrays" in warning.message

@@ -126,9 +126,11 @@ def _binary(params: list[str], source: str, dialect: str) -> Mapped:
 
 
 def _semi_structured(params: list[str], source: str, dialect: str) -> Mapped:
+    what = "JSON arrays" if source.upper().startswith("ARRAY") else \
+        "JSON objects (keys suited to the column's name)"
     return Mapped({"data_type": DataType.JSON}, (
-        "semi_structured", f"{source} is semi-structured: dw-sim generates small JSON "
-        "objects as text; load it with JSON_PARSE (Redshift) or PARSE_JSON (Snowflake)"))
+        "semi_structured", f"{source} is semi-structured: dw-sim generates small {what} "
+        "as text; load it with JSON_PARSE (Redshift) or PARSE_JSON (Snowflake)"))
 
 
 def _spatial(params: list[str], source: str, dialect: str) -> Mapped:

@@ -75,13 +75,56 @@ def email_parts(seed: int, size: int) -> tuple[tuple[str, ...], tuple[str, ...]]
     return locals_, domains
 
 
+# Semi-structured columns: the keys an object of this name plausibly has.
+_OBJECT_KEYS: list[tuple[str, tuple[str, ...]]] = [
+    (r"address|location|geo", ("street", "city", "postcode", "country")),
+    (r"attribute|propert|spec|feature", ("color", "size", "material", "weight_kg")),
+    (r"meta|context|header|info", ("source", "version", "ip", "user_agent")),
+    (r"pref|setting|config|option", ("language", "currency", "newsletter", "theme")),
+    (r"payload|event|data|body|detail|raw|json|variant", ("id", "type", "status", "created_at",
+                                                          "tags")),
+]
+_DEFAULT_KEYS = ("id", "type", "status", "created_at", "tags")
+
+
+def _json_value(fake, key: str):
+    makers = {
+        "street": fake.street_address, "city": fake.city, "postcode": fake.postcode,
+        "country": fake.country_code, "color": fake.color_name,
+        "size": lambda: fake.random_element(("XS", "S", "M", "L", "XL")),
+        "material": lambda: fake.random_element(("cotton", "steel", "wood", "leather", "plastic")),
+        "weight_kg": lambda: fake.random_int(5, 5000) / 100,
+        "source": lambda: fake.random_element(("web", "ios", "android", "api", "batch")),
+        "version": lambda: f"{fake.random_int(1, 5)}.{fake.random_int(0, 20)}",
+        "ip": fake.ipv4_public, "user_agent": fake.user_agent,
+        "language": fake.language_code, "currency": fake.currency_code,
+        "newsletter": fake.boolean, "theme": lambda: fake.random_element(("light", "dark")),
+        "id": lambda: fake.random_int(1, 10**6),
+        "type": lambda: fake.random_element(("click", "view", "purchase", "signup", "refund")),
+        "status": lambda: fake.random_element(("ok", "pending", "failed")),
+        "created_at": lambda: fake.date_time_between("-3y").isoformat(timespec="seconds"),
+        "tags": lambda: fake.words(fake.random_int(0, 3)),
+    }
+    return makers[key]()
+
+
 @functools.lru_cache(maxsize=512)
-def json_pool(seed: int, size: int) -> tuple[str, ...]:
+def json_pool(seed: int, size: int, name: str = "", shape: str = "object") -> tuple[str, ...]:
+    """Semi-structured text: JSON arrays for ARRAY columns, objects whose keys suit the
+    column's name otherwise (attributes → color, size, ...; address → street, city, ...)."""
+    import re
+
     fake = _faker(seed)
-    return tuple(json.dumps({"id": fake.random_int(1, 10**6), "tag": fake.word(),
-                             "active": fake.boolean(), "score": round(fake.pyfloat(0, 2, True), 2)},
-                            separators=(",", ":"))
-                 for _ in range(size))
+    if shape == "array":
+        def make():
+            return [fake.word() for _ in range(fake.random_int(0, 4))]
+    else:
+        keys = next((k for pattern, k in _OBJECT_KEYS if re.search(pattern, name.lower())),
+                    _DEFAULT_KEYS)
+
+        def make():
+            return {key: _json_value(fake, key) for key in keys}
+    return tuple(json.dumps(make(), separators=(",", ":")) for _ in range(size))
 
 
 @functools.lru_cache(maxsize=512)

@@ -211,7 +211,8 @@ class ColumnValues:
             return self._strings(bits, idx)
         if t is DataType.BINARY:
             return self._binary(bits, unique=False)
-        pool = pools.json_pool(self.pool_seed(), self.pool_size)
+        shape = "array" if (c.source_type or "").upper().startswith("ARRAY") else "object"
+        pool = pools.json_pool(self.pool_seed(), self.pool_size, c.name, shape)
         return pick(pool, below(bits, len(pool)))
 
     @property
