@@ -113,7 +113,7 @@ def test_the_oracle_counts_duplicates_orphans_and_out_of_domain_values(tmp_path,
         f"customers: UNIQUE (email): {repeated} duplicate rows",
         "orders: CHECK (status IN ('placed', 'shipped', 'delivered', 'returned')): 3 offending rows",
         "orders: ordered_at NOT NULL: 4 offending rows",
-        "orders: CHECK (ordered_at <= 2025-12-31 00:00:00): 5 offending rows",
+        "orders: CHECK (ordered_at < 2026-01-01 00:00:00): 5 offending rows",
         "orders: coupon_code VARCHAR(16): 2 offending rows",
         "orders: FOREIGN KEY (customer_id) REFERENCES customers (customer_id): 7 orphan rows",
     ]

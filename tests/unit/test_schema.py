@@ -4,6 +4,7 @@ validation rule reported with its location."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -232,3 +233,14 @@ def test_a_bare_name_column_follows_its_table():
     assert infer_rule("ps_availqty", DataType.INT, "partsupp") == "quantity"
     assert infer_rule("o_shippriority", DataType.INT, "orders") == "rating"
     assert infer_rule("favourite_number", DataType.INT, "users") is None
+
+
+def test_a_date_alone_bounds_a_timestamp_column_by_whole_days():
+    from dwsim.schema import domains
+
+    experiment = prepare({"name": "d", "tables": [{"name": "t", "target_rows": 1, "columns": [
+        {"name": "at", "data_type": "TIMESTAMP", "date_start": "2025-01-01", "date_end": "2025-12-31"},
+        {"name": "until", "data_type": "TIMESTAMP", "date_end": "2025-12-31T10:00:00"}]}]})
+    whole_days, to_the_second = experiment.tables[0].columns
+    assert domains.timestamp_range(whole_days)[1] == dt.datetime(2025, 12, 31, 23, 59, 59)
+    assert domains.timestamp_range(to_the_second)[1] == dt.datetime(2025, 12, 31, 10, 0)

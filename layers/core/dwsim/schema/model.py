@@ -47,8 +47,10 @@ class Column(_Model):
     varchar_length: int | None = None
     precision: int | None = None
     scale: int | None = None
-    date_start: dt.datetime | dt.date | None = None
-    date_end: dt.datetime | dt.date | None = None
+    # A date alone is a whole day (date_end "2025-12-31" includes 23:59:59): date first, so
+    # pydantic does not read it as midnight.
+    date_start: dt.date | dt.datetime | None = None
+    date_end: dt.date | dt.datetime | None = None
     default: str | None = None
     identity: bool = False
     identity_step: int = 1
