@@ -60,6 +60,29 @@ def test_a_run_writes_exact_verified_parquet_and_load_sql(home):
     assert services.objects.exists(f"{prefix}/_SUCCESS")
     assert services.store.active_run_id("tpch") is None
     assert final.duration_seconds is not None and final.finished_at
+    assert final.integrity == ("exact row counts in every part's footer; 18 keys and foreign "
+                               "keys hold by construction")
+
+
+def test_no_success_marker_unless_every_constraint_holds_by_construction(home):
+    """A snapshot that escaped validation (here edited after planning) fails at finalize."""
+    from dwsim.runs import layout, steps
+    from dwsim.schema.model import ForeignKey
+
+    settings, services = home
+    run = lifecycle.start_run(services, "tpch", seed=5, batch_rows=20000)
+    planned = steps.plan(services, "tpch", run.run_id)
+    key = layout.snapshot_key(layout.run_prefix("tpch", run.run_id))
+    snapshot = steps.run_snapshot(services, "tpch", run.run_id)
+    snapshot.table("lineitem").foreign_keys.append(  # nothing makes l_suppkey a part key
+        ForeignKey(columns=["l_suppkey"], ref_table="part", ref_columns=["p_partkey"]))
+    services.objects.put(key, snapshot.model_dump_json().encode())
+    steps._snapshot.cache_clear()
+    for batch in steps.planned_batches(services, planned):
+        steps.run_batch(services, "tpch", run.run_id, batch)
+    with pytest.raises(steps.IntegrityUnproven, match=r"lineitem foreign key \(l_suppkey\) → part"):
+        steps.finalize(services, "tpch", run.run_id)
+    assert not services.objects.exists(f"{layout.run_prefix('tpch', run.run_id)}/_SUCCESS")
 
 
 def test_one_and_four_workers_write_identical_tables(home):

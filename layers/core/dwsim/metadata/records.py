@@ -101,6 +101,7 @@ class RunRecord(BaseModel):
     output: str | None = None  # where the run's files are (s3://... or a folder)
     tables: list[TableOutput] = Field(default_factory=list)
     load_sql: str | None = None
+    integrity: str | None = None  # how the run's integrity was proven before _SUCCESS
     error: str | None = None
     traceback: str | None = None
     executor: dict[str, Any] = Field(default_factory=dict)  # who runs it: pid, or an execution ARN

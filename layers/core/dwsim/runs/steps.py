@@ -24,6 +24,7 @@ from dwsim.runs.batches import split
 from dwsim.runs.loadsql import load_sql
 from dwsim.runs.payloads import Batch, BatchItem, BatchResult, PlanResult
 from dwsim.runs.services import Services
+from dwsim.schema.keys import construction_proof
 from dwsim.schema.model import Experiment
 from dwsim.schema.validate import with_table_rows
 
@@ -46,6 +47,13 @@ class InjectedFault(DwSimError):
 
 class CountMismatch(DwSimError):
     code = "count_mismatch"
+    status = 500
+
+
+class IntegrityUnproven(DwSimError):
+    """A declared constraint is not produced by construction: no _SUCCESS for this run."""
+
+    code = "integrity_unproven"
     status = 500
 
 
@@ -155,10 +163,16 @@ def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord
     if problems:
         raise CountMismatch("row counts do not match the plan: " + "; ".join(problems[:5]),
                             {"problems": problems})
+    held, unproven = construction_proof(experiment)
+    if unproven:  # validation refuses such schemas; a snapshot that slipped through fails here
+        raise IntegrityUnproven("not every declared constraint holds by construction: "
+                                + "; ".join(unproven[:5]), {"unproven": unproven})
     sql = load_sql(experiment, locations, manifests, run_id)
     objects.put(f"{prefix}/load.sql", sql.encode(), "text/plain")
     run = services.store.get_run(experiment_name, run_id)
     run.tables, run.load_sql = outputs, sql
+    run.integrity = (f"exact row counts in every part's footer; {len(held)} keys and foreign "
+                     "keys hold by construction")
     run.close(RunStatus.COMPLETED)
     success_key = f"{prefix}/_SUCCESS"
     objects.put(success_key, b"")

@@ -300,3 +300,23 @@ def _fk_method(experiment: Experiment, plan: ForeignKeyPlan) -> str:
         pick = f"{how} row of {fk.ref_table} ({rows} rows)"
     return (f"each row takes the key of {pick}, computed from the parent's key function; "
             "every value exists in the parent")
+
+
+def construction_proof(experiment: Experiment) -> tuple[list[str], list[str]]:
+    """What holds by construction, and what does not: every primary and unique key must have
+    a domain as large as its table (or be implied by a unique column), and every foreign key
+    must be produced by a key, drive its columns, or be implied by a wider one."""
+    held: list[str] = []
+    unproven: list[str] = []
+    for table in experiment.tables:
+        for key in table_keys(experiment, table):
+            label = f"{table.name} {key.kind} key ({', '.join(key.columns)})"
+            if implied_by(table, key.columns) or key.domain >= table.target_rows:
+                held.append(label)
+            else:
+                unproven.append(f"{label}: {key.domain:,} values for {table.target_rows:,} rows")
+        for plan in foreign_key_plans(experiment, table):
+            label = f"{table.name} foreign key ({', '.join(plan.fk.columns)}) → {plan.fk.ref_table}"
+            (unproven if plan.how == "infeasible" else held).append(
+                f"{label}: {plan.reason}" if plan.how == "infeasible" else label)
+    return held, unproven
