@@ -108,3 +108,10 @@ def test_an_inferred_rule_that_cannot_fit_is_dropped_but_a_stated_one_is_refused
     with pytest.raises(SchemaInvalid, match="makes 36-character values; the column holds 16"):
         columns({"name": "t", "columns": [{"name": "g", "data_type": "CHAR", "varchar_length": 16,
                                            "faker_rule": "uuid4"}]})
+
+
+def test_a_last_name_is_not_a_last_event():
+    cols = columns({"name": "t", "columns": [
+        {"name": "last_name", "data_type": "VARCHAR", "varchar_length": 30},
+        {"name": "last_login_at", "data_type": "TIMESTAMP"}]})
+    assert (cols["last_name"].null_ratio, cols["last_login_at"].null_ratio) == (0.03, 0.1)

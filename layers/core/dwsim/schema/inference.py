@@ -93,7 +93,7 @@ _NULL_RATIOS: list[tuple[str, float]] = [
     (r"(middle_?name|address_?(line_?)?2|suffix|apt|suite|fax|nickname)", 0.6),
     (r"(deleted|cancell?ed|closed|ended|returned|refunded|archived)(_at|_on|_date)?", 0.8),
     (r"(comments?|notes?|remarks?|memo|description)", 0.2),
-    (r"(updated|modified|last_[a-z_]+)(_at|_on|_date)?", 0.1),
+    (r"(updated|modified|last_(login|seen|active|visit|modified|updated|order)[a-z_]*)(_at|_on|_date)?", 0.1),
     (r"(phone|mobile|website|url)(_[a-z]+)?", 0.1),
 ]
 
