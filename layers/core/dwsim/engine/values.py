@@ -61,6 +61,11 @@ def with_nulls(array: pa.Array, null_mask: np.ndarray) -> pa.Array:
     if isinstance(array, pa.DictionaryArray):
         indices = pa.array(array.indices.to_numpy(zero_copy_only=False), mask=null_mask)
         return pa.DictionaryArray.from_arrays(indices, array.dictionary)
+    if array.null_count == 0 and array.offset == 0 and array.type.num_fields == 0:
+        # Same buffers, plus a validity bitmap: no copy of the values.
+        validity = pa.py_buffer(np.packbits(~null_mask, bitorder="little"))
+        return pa.Array.from_buffers(array.type, len(array), [validity, *array.buffers()[1:]],
+                                     null_count=int(null_mask.sum()))
     return pc.if_else(pa.array(null_mask), pa.nulls(len(array), array.type), array)
 
 
