@@ -103,3 +103,15 @@ def test_semi_structured_columns_hold_arrays_and_objects_with_fitting_keys():
         assert set(json.loads(row["home_address"])) == {"street", "city", "postcode", "country"}
     warning = next(w for w in experiment.warnings if w.column == "tags")
     assert "JSON arrays" in warning.message
+
+
+def test_a_column_too_short_for_its_rule_is_said_once():
+    raw = {"name": "short", "tables": [{"name": "t", "target_rows": 20, "columns": [
+        {"name": "email", "data_type": "VARCHAR", "varchar_length": 8},
+        {"name": "city", "data_type": "VARCHAR", "varchar_length": 30}]}]}
+    experiment = prepare(raw)
+    again = prepare(experiment.model_dump())
+    assert [(w.column, w.code) for w in again.warnings] == [("email", "value_cut")]
+    assert "email values need about 14 characters; this column holds 8" in again.warnings[0].message
+    rows = Generator(again, 1).table("t").generate(0, 20)
+    assert all(len(v) <= 8 for v in rows["email"].to_pylist() if v)

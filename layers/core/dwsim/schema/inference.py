@@ -207,3 +207,21 @@ def default_null_ratio(column: Column) -> float:
         if match:
             return match[1]
     return DEFAULT_NULL_RATIO
+
+
+# The shortest column a rule's values fit without being cut (shorter forms included: a last
+# name for a full name, the local part shortened for an email, the street for an address).
+FITS_FROM = {"name": 6, "first_name": 5, "last_name": 6, "email": 14, "street_address": 10,
+             "address": 10, "company": 6, "city": 8, "job": 12, "catch_phrase": 20, "url": 20,
+             "user_name": 6, "country": 4, "state": 4, "ipv4": 15, "iban": 34}
+
+
+def cut_warning(column: Column) -> str | None:
+    """Why values of this text column will be cut to its length, or None when they fit."""
+    if column.data_type not in STRING_TYPES or column.values or not column.faker_rule:
+        return None
+    need, length = FITS_FROM.get(column.faker_rule), string_length(column)
+    if need is None or length >= need:
+        return None
+    return (f"{column.faker_rule} values need about {need} characters; this column holds "
+            f"{length}, so some values are cut to fit")

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 from dwsim.errors import InvalidInput, Problem, SchemaInvalid
 from dwsim.schema.column_checks import column_problems
 from dwsim.schema.foreign_key_checks import foreign_key_problems
-from dwsim.schema.inference import infer_column
+from dwsim.schema.inference import cut_warning, infer_column
 from dwsim.schema.key_checks import key_problems
-from dwsim.schema.model import Experiment, Table
+from dwsim.schema.model import Experiment, ImportWarning, Table
 from dwsim.schema.names import experiment_name_problem, fold, identifier_problem
 from dwsim.schema.problems import where
 from dwsim.schema.relations import infer_relations, relation_problems
@@ -124,6 +124,18 @@ def normalise(experiment: Experiment) -> None:
         if table.relations is None:
             excluded = keyed | referencing | {c.name for c in table.columns if c.is_unique}
             table.relations = infer_relations(table, excluded)
+        _warn_about_cuts(experiment, table)
+
+
+def _warn_about_cuts(experiment: Experiment, table: Table) -> None:
+    """Say so when nothing fits a column and its values will be cut (once, however often
+    the experiment is prepared again)."""
+    known = {(w.table, w.column, w.code) for w in experiment.warnings}
+    for column in table.columns:
+        message = cut_warning(column)
+        if message and (table.name, column.name, "value_cut") not in known:
+            experiment.warnings.append(ImportWarning(table=table.name, column=column.name,
+                                                     code="value_cut", message=message))
 
 
 def validate(experiment: Experiment) -> list[Problem]:
