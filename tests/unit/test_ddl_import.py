@@ -260,9 +260,10 @@ def test_create_table_as_select_and_like():
     assert "LIKE 'missing'" in err.message and err.line == 1
 
 
-def test_check_constraints_warn():
-    experiment = load("CREATE TABLE t (a INT CHECK (a > 0))")
-    assert experiment.warnings[0].code == "check_not_enforced" and experiment.warnings[0].column == "a"
+def test_check_constraints_become_rules_or_warn():
+    experiment = load("CREATE TABLE t (a INT CHECK (a > 0), b INT CHECK (b <> a))")
+    assert experiment.tables[0].column("a").min_value == 1 and not experiment.warnings[1:]
+    assert experiment.warnings[0].code == "check_not_enforced" and experiment.warnings[0].column == "b"
 
 
 # -- errors ---------------------------------------------------------------------------------

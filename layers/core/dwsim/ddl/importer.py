@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from sqlglot import exp
@@ -21,7 +22,8 @@ from dwsim.ddl.scan import check_text, unterminated_quote
 from dwsim.ddl.types import UnsupportedType, map_type
 from dwsim.errors import InvalidInput, SqlSyntaxError
 from dwsim.schema.model import Column, Experiment, ForeignKey, ImportWarning, Table
-from dwsim.schema.names import fold
+from dwsim.schema.names import fold, reserved_in
+from dwsim.schema.types import INTEGER_TYPES, DataType
 from dwsim.schema.validate import prepare
 
 # sqlglot logs a warning when it falls back to a raw Command; the importer reports those itself.
@@ -109,6 +111,7 @@ class _Reader:
         self.drafts: dict[str, _Draft] = {}
         self.warnings: list[ImportWarning] = []
         self.skipped = 0
+        self.queries: list[str] = []  # tables defined by a query (CREATE TABLE ... AS SELECT)
 
     # -- statements ---------------------------------------------------------------------
     def read(self) -> None:
@@ -120,7 +123,14 @@ class _Reader:
             if expression is not None:
                 self._dispatch(expression, statement)
         if not self.drafts:
+            defined = ""
+            if self.queries:
+                defined = (f"; {', '.join(self.queries)} "
+                           f"{'is' if len(self.queries) == 1 else 'are'} defined by a query "
+                           "(CREATE TABLE ... AS SELECT): write the columns out to import it")
             raise SqlSyntaxError(
+                f"no CREATE TABLE statement with columns found ({self.skipped} other "
+                f"statement(s) skipped){defined}" if self.queries else
                 f"no CREATE TABLE statement found ({self.skipped} other statement(s) skipped)"
             )
         self._finish_references()
@@ -156,6 +166,7 @@ class _Reader:
             highlight = err.get("highlight")
             if highlight:
                 message = f"{message} near '{highlight}'"
+                message += self._reserved_hint(highlight)
             raise SqlSyntaxError(message, line=err.get("line"), column=err.get("col")) from None
         return expressions[0] if expressions else None
 
@@ -175,6 +186,15 @@ class _Reader:
         else:
             self._skip(statement, _describe(expression))
 
+    def _reserved_hint(self, word: str, bare: bool = False) -> str:
+        """Why a parse failed at `word` when the dialect reserves it (rule reserved_word)."""
+        warehouses = reserved_in(word, self.dialect_name)
+        if not warehouses:
+            return " (a reserved word?)" if bare else ""
+        lead = "" if bare else f": '{word}' is a reserved word"
+        return (f"{lead} in {warehouses[0]} (rule reserved_word), refused unquoted; quote it "
+                f"(\"{word}\") to keep the name")
+
     def _skip(self, statement: _Statement, what: str) -> None:
         self.skipped += 1
         self.warnings.append(ImportWarning(
@@ -192,9 +212,22 @@ class _Reader:
         name, quoted, qualified = _table_name(table_expr)
         line = _line_of(table_expr.this) or statement.line
         if create.args.get("expression") is not None:
+            if not any(t.token_type == TokenType.ALIAS or t.text.upper() == "AS"
+                       for t in statement.tokens):
+                # `CREATE TABLE t (select INT)`: sqlglot reads a reserved first column name
+                # as the start of a query.
+                opening = next(i for i, t in enumerate(statement.tokens)
+                               if t.token_type == TokenType.L_PAREN)
+                word = statement.tokens[opening + 1]
+                raise SqlSyntaxError(
+                    f"column name '{word.text}' of table '{name}' is a reserved word"
+                    f"{self._reserved_hint(word.text, bare=True)}", line=word.line,
+                    column=_start_col(word))
+            self.queries.append(name)
             self.warn(name, None, "create_table_as_skipped",
-                      f"line {line}: CREATE TABLE {name} AS SELECT takes its columns from a query; "
-                      "the table was skipped (write its columns out to import it)")
+                      f"line {line}: table {name} is defined by a query (CREATE TABLE {name} AS "
+                      "SELECT ...): its columns come from the query, so it was skipped (write "
+                      "its columns out to import it)")
             return
         key = fold(name, quoted)
         if key in self.drafts:
@@ -243,11 +276,16 @@ class _Reader:
         values: dict[str, Any] = dict(mapped.fields)
         if mapped.warning:
             self.warn(table.name, name, mapped.warning[0], mapped.warning[1])
+        checks = [c.kind for c in definition.constraints
+                  if isinstance(c.kind, exp.CheckColumnConstraint)]
         for constraint in definition.constraints:
-            self._column_constraint(draft, name, constraint.kind, values, line)
+            if not isinstance(constraint.kind, exp.CheckColumnConstraint):
+                self._column_constraint(draft, name, constraint.kind, values, line)
         column = Column.model_construct(name=name, quoted=quoted, source_type=source, **values)
         table.columns.append(column)
         draft.column_lines[fold(name, quoted)] = line or 0
+        for check in checks:
+            self._check(draft, check, name)
 
     def _column_constraint(self, draft: _Draft, name: str, kind: exp.Expr, values: dict,
                            line: int | None) -> None:
@@ -275,10 +313,6 @@ class _Reader:
             values["default"] = kind.this.sql(self.dialect) if kind.this else None
         elif isinstance(kind, exp.CommentColumnConstraint):
             values["comment"] = kind.this.name if kind.this else None
-        elif isinstance(kind, exp.CheckColumnConstraint):
-            self.warn(table.name, name, "check_not_enforced",
-                      f"CHECK ({kind.this.sql(self.dialect)}) is not enforced; set min_value/"
-                      "max_value or values on the column to constrain generated data")
         elif isinstance(kind, exp.ComputedColumnConstraint):
             self.warn(table.name, name, "computed_column",
                       "computed column: generated as independent data of its type")
@@ -310,11 +344,25 @@ class _Reader:
             columns = self._resolve_columns(draft, [e.name for e in item.expressions], "FOREIGN KEY")
             table.foreign_keys.append(self._reference(columns, item.args["reference"]))
         elif isinstance(item, exp.CheckColumnConstraint):
-            self.warn(table.name, None, "check_not_enforced",
-                      f"CHECK ({item.this.sql(self.dialect)}) is not enforced")
+            self._check(draft, item, None)
         else:
             self.warn(table.name, None, "constraint_ignored",
                       f"table element {item.sql(self.dialect)[:80]} ignored")
+
+    def _check(self, draft: _Draft, check: exp.CheckColumnConstraint, column: str | None) -> None:
+        """A CHECK that lists values or bounds one column becomes its `values` or
+        `min_value`/`max_value`; any other CHECK is reported as not enforced."""
+        table = draft.table
+        found = _check_rule(check.this)
+        target = None
+        if found is not None:
+            names = {c.name.lower(): c for c in table.columns}
+            target = table.column(found[0]) or names.get(found[0].lower())
+        if target is not None and _apply_check(target, found[1]):
+            return
+        self.warn(table.name, column, "check_not_enforced",
+                  f"CHECK ({check.this.sql(self.dialect)}) is not enforced; set min_value/"
+                  "max_value or values on the column to constrain generated data")
 
     def _resolve_columns(self, draft: _Draft, names: list[str], what: str) -> list[str]:
         """Key column names as the table spells them (unquoted references are case-insensitive)."""
@@ -380,6 +428,94 @@ class _Reader:
                 spelled = {c.name.lower(): c.name for c in parent.columns}
                 fk.ref_columns = [c if parent.column(c) else spelled.get(c.lower(), c)
                                   for c in fk.ref_columns]
+
+
+# -- CHECK constraints as rules ----------------------------------------------------------------
+_BOUNDS = {exp.GTE: "ge", exp.GT: "gt", exp.LTE: "le", exp.LT: "lt"}
+_FLIPPED = {"ge": "le", "gt": "lt", "le": "ge", "lt": "gt"}
+
+
+def _bare(node: exp.Expr) -> exp.Expr:
+    """The node without parentheses and casts (pg_dump writes `((role)::text = ...)`)."""
+    while isinstance(node, exp.Paren | exp.Cast):
+        node = node.this
+    return node
+
+
+def _literal(node: exp.Expr) -> str | int | Decimal | None:
+    node = _bare(node)
+    if isinstance(node, exp.Neg):
+        inner = _literal(node.this)
+        return -inner if isinstance(inner, int | Decimal) else None
+    if not isinstance(node, exp.Literal):
+        return None
+    if node.is_string:
+        return node.this
+    number = Decimal(node.this)
+    return int(number) if number == number.to_integral_value() and "." not in node.this else number
+
+
+def _check_rule(node: exp.Expr) -> tuple[str, dict] | None:
+    """(column, {"values": [...]} or {"bounds": [(op, number), ...]}) for the CHECK forms
+    dw-sim can honour: IN, = ANY (ARRAY[...]), BETWEEN, comparisons with a literal and ANDs
+    of those on one column; None for anything else."""
+    node = _bare(node)
+    if isinstance(node, exp.And):
+        left, right = _check_rule(node.this), _check_rule(node.expression)
+        if left and right and left[0] == right[0] and "bounds" in left[1] and "bounds" in right[1]:
+            return left[0], {"bounds": left[1]["bounds"] + right[1]["bounds"]}
+        return None
+    if isinstance(node, exp.In) and isinstance(_bare(node.this), exp.Column) \
+            and not node.args.get("query"):
+        values = [_literal(e) for e in node.expressions]
+        return (_bare(node.this).name, {"values": values}) if None not in values else None
+    if isinstance(node, exp.EQ) and isinstance(_bare(node.this), exp.Column) \
+            and isinstance(node.expression, exp.Any):
+        array = _bare(node.expression.this)
+        if isinstance(array, exp.Array):
+            values = [_literal(e) for e in array.expressions]
+            return (_bare(node.this).name, {"values": values}) if None not in values else None
+        return None
+    if isinstance(node, exp.Between) and isinstance(_bare(node.this), exp.Column):
+        low, high = _literal(node.args["low"]), _literal(node.args["high"])
+        if isinstance(low, int | Decimal) and isinstance(high, int | Decimal):
+            return _bare(node.this).name, {"bounds": [("ge", low), ("le", high)]}
+        return None
+    op = _BOUNDS.get(type(node))
+    if op is None:
+        return None
+    left, right = _bare(node.this), _bare(node.expression)
+    if isinstance(left, exp.Column) and isinstance(_literal(right), int | Decimal):
+        return left.name, {"bounds": [(op, _literal(right))]}
+    if isinstance(right, exp.Column) and isinstance(_literal(left), int | Decimal):
+        return right.name, {"bounds": [(_FLIPPED[op], _literal(left))]}
+    return None
+
+
+def _apply_check(column: Column, rule: dict) -> bool:
+    """Write the CHECK's rule into the column; False when the column cannot take it."""
+    if "values" in rule:
+        values = rule["values"]
+        texts = column.data_type in (DataType.VARCHAR, DataType.CHAR)
+        if texts != all(isinstance(v, str) for v in values):
+            return False
+        column.values = list(dict.fromkeys(values))
+        return True
+    if column.data_type not in INTEGER_TYPES | {DataType.DECIMAL}:
+        return False  # a strict bound on a float has no next value; dates are not numbers here
+    # A strict bound moves to the next value the column holds: +1 on integers, one unit of the
+    # scale on decimals (CHECK (qty > 0) on an INT is min_value 1).
+    step = 1 if column.data_type in INTEGER_TYPES else Decimal(1).scaleb(-(column.scale or 0))
+    for op, value in rule["bounds"]:
+        if op in ("gt", "lt") and column.data_type in INTEGER_TYPES and not isinstance(value, int):
+            return False
+        if op in ("ge", "gt"):
+            low = value + step if op == "gt" else value
+            column.min_value = low if column.min_value is None else max(column.min_value, low)
+        else:
+            high = value - step if op == "lt" else value
+            column.max_value = high if column.max_value is None else min(column.max_value, high)
+    return True
 
 
 def _table_name(table: exp.Expr) -> tuple[str, bool, str]:

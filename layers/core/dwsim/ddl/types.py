@@ -8,12 +8,12 @@ from typing import Any
 
 from sqlglot import exp
 
-from dwsim.schema.types import MAX_VARCHAR_LENGTH, DataType
+from dwsim.schema.types import MAX_DECIMAL_PRECISION, DataType, limits_for
 
 D = exp.DType
 
 # Unbounded text types: Redshift's TEXT is VARCHAR(256); Snowflake's STRING is 16 MB, which we
-# leave unbounded (generated strings stay short).
+# leave unbounded (generated strings stay short: a declared length is a limit, not a target).
 _REDSHIFT_TEXT_LENGTH = 256
 
 _SIMPLE: dict[Any, DataType] = {
@@ -97,12 +97,23 @@ def _float(params: list[str], source: str, dialect: str) -> Mapped:
 
 def _decimal(params: list[str], source: str, dialect: str) -> Mapped:
     out: dict[str, Any] = {"data_type": DataType.DECIMAL}
+    mapped = Mapped(out)
     if params:
-        out["precision"] = _int(params[0], "precision")
-        out["scale"] = _int(params[1], "scale") if len(params) > 1 else 0
+        precision = _int(params[0], "precision")
+        scale = _int(params[1], "scale") if len(params) > 1 else 0
+        if MAX_DECIMAL_PRECISION < precision <= limits_for(dialect).precision:
+            # PostgreSQL accepts NUMERIC(p) up to p = 1000, but dw-sim writes Parquet
+            # decimal128 (38 digits). Every DECIMAL(38, s) value fits NUMERIC(p, s) for p > 38,
+            # so the column is generated narrower and still loads into the declared table.
+            narrowed = min(max(scale, 0), MAX_DECIMAL_PRECISION)
+            mapped.warning = ("precision_narrowed", f"{source} is generated as DECIMAL("
+                              f"{MAX_DECIMAL_PRECISION},{narrowed}): Parquet decimals hold at most "
+                              f"{MAX_DECIMAL_PRECISION} digits; the values load into {source}")
+            precision, scale = MAX_DECIMAL_PRECISION, narrowed
+        out["precision"], out["scale"] = precision, scale
     elif dialect == "snowflake":
         out["precision"], out["scale"] = 38, 0
-    return Mapped(out)
+    return mapped
 
 
 def _string(data_type: DataType, redshift_length: int | None = None) -> Mapper:
@@ -111,7 +122,9 @@ def _string(data_type: DataType, redshift_length: int | None = None) -> Mapper:
         out: dict[str, Any] = {"data_type": data_type}
         if params:
             size = params[0].upper()
-            out["varchar_length"] = MAX_VARCHAR_LENGTH if size == "MAX" else _int(size, "length")
+            # Redshift's VARCHAR(MAX) is 65,535 bytes and CHAR(MAX) 4,096 (see schema/types.py).
+            out["varchar_length"] = limits_for(dialect).length(data_type) if size == "MAX" \
+                else _int(size, "length")
         elif redshift_length is not None and dialect == "redshift":
             out["varchar_length"] = redshift_length
         return Mapped(out)

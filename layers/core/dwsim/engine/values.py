@@ -28,6 +28,10 @@ BASE36 = np.frombuffer(b"0123456789abcdefghijklmnopqrstuvwxyz", dtype=np.uint8)
 BASE36_UPPER = np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", dtype=np.uint8)
 HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
 MIN_UNIQUE_WIDTH = 6  # unique string parts look like codes, not like "7"
+# A declared length is a limit, not a target: a CHAR key is filled with codes at most this wide
+# (a Snowflake CHAR(16777216) must not make 16 MB per row). Keys index at most 2**62 values,
+# 13 base-36 digits, so wider codes would only add leading zeros.
+MAX_CODE_WIDTH = 64
 # Skew of dw-sim's numeric rules: value = lo + (hi - lo) * u ** power.
 _POWERS = {"amount": 3.0, "quantity": 2.0}
 
@@ -132,7 +136,7 @@ class ColumnValues:
     def _unique_width(self, radix: int) -> int:
         length = domains.string_length(self.column)
         if self.column.data_type is DataType.CHAR and not self.rule:
-            return length  # fixed-width codes fill a CHAR
+            return min(length, MAX_CODE_WIDTH)  # fixed-width codes fill a (short) CHAR
         return min(length, max(_width_for(radix), MIN_UNIQUE_WIDTH))
 
     def keyed(self, vidx: np.ndarray, radix: int) -> pa.Array:

@@ -37,8 +37,17 @@ def load_sql(experiment: Experiment, table_locations: dict[str, str], manifests:
              "-- Replace <iam-role-arn>, <stage> and <database> with yours.", "",
              "-- Amazon Redshift"]
     for table in experiment.tables:
+        # dw-sim generates IDENTITY values (a unique sequence): without EXPLICIT_IDS, COPY
+        # would skip the identity column and Redshift would number the rows itself, breaking
+        # the foreign keys that reference them. EXPLICIT_IDS is one of the parameters COPY
+        # accepts with columnar formats ("COPY from columnar data formats").
+        explicit = " EXPLICIT_IDS" if any(c.identity for c in table.columns) else ""
         lines.append(f"COPY {_target(table)} FROM '{manifests[table.name]}'\n"
-                     "  IAM_ROLE '<iam-role-arn>' FORMAT AS PARQUET MANIFEST;")
+                     f"  IAM_ROLE '<iam-role-arn>' FORMAT AS PARQUET MANIFEST{explicit};")
+    # Snowflake: MATCH_BY_COLUMN_NAME loads every column present in the Parquet by name, an
+    # AUTOINCREMENT/IDENTITY column included, so the generated identity values are loaded
+    # (the column default is used only for columns the file does not have). The sequence is
+    # not advanced past them: restart it before inserting rows of your own.
     lines += ["", "-- Snowflake (an external stage on the run's folder)"]
     for table in experiment.tables:
         folder = table_locations[table.name].rstrip("/").rsplit("/", 1)[-1]

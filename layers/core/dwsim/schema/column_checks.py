@@ -16,11 +16,11 @@ from dwsim.schema.types import (
     INTEGER_TYPES,
     LENGTH_TYPES,
     MAX_DECIMAL_PRECISION,
-    MAX_VARCHAR_LENGTH,
     NUMERIC_TYPES,
     STRING_TYPES,
     TEMPORAL_TYPES,
     DataType,
+    limits_for,
 )
 
 Finding = tuple[str, str]  # (rule, message)
@@ -50,16 +50,28 @@ def check_length(column: Column, dialect: str | None) -> Iterator[Finding]:
         return
     if length < 1:
         yield "varchar_length", f"varchar_length is {length}; it must be at least 1"
-    elif length > MAX_VARCHAR_LENGTH:
-        yield "varchar_length", f"varchar_length {length} exceeds {MAX_VARCHAR_LENGTH}"
+    else:
+        limits = limits_for(dialect)
+        limit = limits.length(column.data_type)
+        if length > limit:
+            where_ = "" if dialect is None else \
+                f", the longest {column.data_type.value} {limits.warehouse} accepts"
+            yield "varchar_length", f"varchar_length {length} exceeds {limit}{where_}"
 
 
 def check_decimal_spec(column: Column, dialect: str | None) -> Iterator[Finding]:
     if column.data_type is not DataType.DECIMAL:
         return
     precision, scale = domains.decimal_spec(column)
-    if not 1 <= precision <= MAX_DECIMAL_PRECISION:
-        yield "precision", f"precision {precision} must be between 1 and {MAX_DECIMAL_PRECISION}"
+    limits = limits_for(dialect)
+    if precision > MAX_DECIMAL_PRECISION and precision <= limits.precision:
+        # PostgreSQL accepts NUMERIC up to 1000 digits; Parquet's decimal128 holds 38.
+        yield "precision", (f"precision {precision} is more than the {MAX_DECIMAL_PRECISION} digits "
+                            "dw-sim generates (Parquet decimal128); use precision "
+                            f"{MAX_DECIMAL_PRECISION} (its values load into NUMERIC({precision},"
+                            f"{scale}))")
+    elif not 1 <= precision <= limits.precision:
+        yield "precision", f"precision {precision} must be between 1 and {limits.precision}"
     elif not 0 <= scale <= precision:
         yield "scale", f"scale {scale} must be between 0 and the precision {precision}"
 

@@ -9,7 +9,9 @@ EXPERIMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 # Quoted identifiers keep any printable text except what would break an output path.
 QUOTED_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f/\\]")
 
-# Words reserved by the warehouse; an unquoted identifier spelled like one fails to load.
+# Words the warehouse refuses as an unquoted table or column name in CREATE TABLE; a quoted
+# identifier may be any of them. Sourced from each warehouse's documentation:
+# - Amazon Redshift Database Developer Guide, "Reserved words" (all of them are reserved).
 REDSHIFT_RESERVED = frozenset("""
 AES128 AES256 ALL ALLOWOVERWRITE ANALYSE ANALYZE AND ANY ARRAY AS ASC AUTHORIZATION AZ64
 BACKUP BETWEEN BINARY BLANKSASNULL BOTH BYTEDICT BZIP2 CASE CAST CHECK COLLATE COLUMN
@@ -26,41 +28,65 @@ TEXT32K THEN TIMESTAMP TO TOP TRAILING TRUE TRUNCATECOLUMNS UNION UNIQUE UNNEST 
 USING VERBOSE WALLET WHEN WHERE WITH WITHOUT
 """.split())
 
+# - Snowflake SQL reference, "Reserved & limited keywords": the words reserved by ANSI or by
+#   Snowflake are refused anywhere. Limited keywords are refused only where the page says:
+#   "cannot be used as table name or alias in a FROM clause" (a table name), "cannot be used
+#   as column name" / "as a column name in CREATE TABLE DDL" / "as column reference in a
+#   scalar expression" (a column name). Those limited only in SHOW commands (ACCOUNT,
+#   CONNECTION, DATABASE, GSCLUSTER, ISSUE, ORGANIZATION, SCHEMA, VIEW) are accepted by CREATE
+#   TABLE and so are not listed: GET_DDL writes `create or replace TABLE ACCOUNT (...)`.
 SNOWFLAKE_RESERVED = frozenset("""
-ACCOUNT ALL ALTER AND ANY AS BETWEEN BY CASE CAST CHECK COLUMN CONNECT CONNECTION CONSTRAINT
-CREATE CROSS CURRENT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER DATABASE DELETE
-DISTINCT DROP ELSE EXISTS FALSE FOLLOWING FOR FROM FULL GRANT GROUP GSCLUSTER HAVING ILIKE IN
-INCREMENT INNER INSERT INTERSECT INTO IS ISSUE JOIN LATERAL LEFT LIKE LOCALTIME LOCALTIMESTAMP
-MINUS NATURAL NOT NULL OF ON OR ORDER ORGANIZATION QUALIFY REGEXP REVOKE RIGHT RLIKE ROW ROWS
-SAMPLE SCHEMA SELECT SET SOME START TABLE TABLESAMPLE THEN TO TRIGGER TRUE TRY_CAST UNION UNIQUE
-UPDATE USING VALUES VIEW WHEN WHENEVER WHERE WITH
+ALL ALTER AND ANY AS BETWEEN BY CHECK COLUMN CONNECT CREATE CURRENT DELETE DISTINCT DROP ELSE
+EXISTS FOLLOWING FOR FROM GRANT GROUP HAVING ILIKE IN INCREMENT INSERT INTERSECT INTO IS LIKE
+MINUS NOT NULL OF ON OR ORDER QUALIFY REGEXP REVOKE RLIKE ROW ROWS SAMPLE SELECT SET SOME START
+TABLE TABLESAMPLE THEN TO TRIGGER UNION UNIQUE UPDATE VALUES WHENEVER WHEN WHERE WITH
+""".split())
+SNOWFLAKE_NOT_TABLE = frozenset("CROSS FULL INNER JOIN LATERAL LEFT NATURAL RIGHT USING".split())
+SNOWFLAKE_NOT_COLUMN = frozenset("""
+CONSTRAINT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER LOCALTIME LOCALTIMESTAMP
+CASE CAST FALSE TRUE TRY_CAST
 """.split())
 
+# - PostgreSQL documentation, Appendix C "SQL Key Words": the words marked "reserved" and
+#   "reserved (can be function or type)" — neither can be a table or column name; the
+#   non-reserved ones can.
 POSTGRES_RESERVED = frozenset("""
 ALL ANALYSE ANALYZE AND ANY ARRAY AS ASC ASYMMETRIC BOTH CASE CAST CHECK COLLATE COLUMN
 CONSTRAINT CREATE CURRENT_CATALOG CURRENT_DATE CURRENT_ROLE CURRENT_TIME CURRENT_TIMESTAMP
 CURRENT_USER DEFAULT DEFERRABLE DESC DISTINCT DO ELSE END EXCEPT FALSE FETCH FOR FOREIGN FROM
 GRANT GROUP HAVING IN INITIALLY INTERSECT INTO LATERAL LEADING LIMIT LOCALTIME LOCALTIMESTAMP
 NOT NULL OFFSET ON ONLY OR ORDER PLACING PRIMARY REFERENCES RETURNING SELECT SESSION_USER SOME
-SYMMETRIC TABLE THEN TO TRAILING TRUE UNION UNIQUE USER USING VARIADIC WHEN WHERE WINDOW WITH
+SYMMETRIC SYSTEM_USER TABLE THEN TO TRAILING TRUE UNION UNIQUE USER USING VARIADIC WHEN WHERE
+WINDOW WITH
+AUTHORIZATION BINARY COLLATION CONCURRENTLY CROSS CURRENT_SCHEMA FREEZE FULL ILIKE INNER IS
+ISNULL JOIN LEFT LIKE NATURAL NOTNULL OUTER OVERLAPS RIGHT SIMILAR TABLESAMPLE VERBOSE
 """.split())
 
+_NONE: frozenset[str] = frozenset()
+# dialect: (warehouse, reserved everywhere, refused as a table name, refused as a column name)
 RESERVED_BY_DIALECT = {
-    "redshift": ("Redshift", REDSHIFT_RESERVED),
-    "snowflake": ("Snowflake", SNOWFLAKE_RESERVED),
-    "postgres": ("PostgreSQL", POSTGRES_RESERVED),
+    "redshift": ("Redshift", REDSHIFT_RESERVED, _NONE, _NONE),
+    "snowflake": ("Snowflake", SNOWFLAKE_RESERVED, SNOWFLAKE_NOT_TABLE, SNOWFLAKE_NOT_COLUMN),
+    "postgres": ("PostgreSQL", POSTGRES_RESERVED, _NONE, _NONE),
 }
 
 
-def reserved_in(word: str, dialect: str | None) -> list[str]:
-    """The warehouses in which `word` is reserved (all of them when no dialect is set)."""
+def reserved_in(word: str, dialect: str | None, kind: str = "column") -> list[str]:
+    """The warehouses that refuse `word` as an unquoted `kind` ("table" or "column") name in
+    CREATE TABLE (Redshift and Snowflake when no dialect is set)."""
     upper = word.upper()
     dialects = [dialect] if dialect in RESERVED_BY_DIALECT else ["redshift", "snowflake"]
-    return [RESERVED_BY_DIALECT[d][0] for d in dialects if upper in RESERVED_BY_DIALECT[d][1]]
+    found = []
+    for d in dialects:
+        warehouse, reserved, not_table, not_column = RESERVED_BY_DIALECT[d]
+        if upper in reserved or upper in (not_table if kind == "table" else not_column):
+            found.append(warehouse)
+    return found
 
 
-def identifier_problem(name: str, quoted: bool, dialect: str | None) -> tuple[str, str] | None:
-    """(rule, message) when `name` is not a usable identifier, else None."""
+def identifier_problem(name: str, quoted: bool, dialect: str | None,
+                       kind: str = "column") -> tuple[str, str] | None:
+    """(rule, message) when `name` is not a usable `kind` ("table" or "column") name."""
     if quoted:
         if not name.strip() or QUOTED_FORBIDDEN.search(name):
             return ("identifier", f"quoted identifier {name!r} is empty or contains a control "
@@ -69,10 +95,11 @@ def identifier_problem(name: str, quoted: bool, dialect: str | None) -> tuple[st
     if not IDENTIFIER.match(name):
         return ("identifier", f"{name!r} is not a valid identifier: use letters, digits and "
                 "underscores, starting with a letter or underscore (or quote it in DDL)")
-    warehouses = reserved_in(name, dialect)
+    warehouses = reserved_in(name, dialect, kind)
     if warehouses:
-        return ("reserved_word", f"{name!r} is a reserved word in {' and '.join(warehouses)}; "
-                "rename it, or set \"quoted\": true to keep it as a quoted identifier")
+        return ("reserved_word", f"{name!r} is a reserved word in {' and '.join(warehouses)}, "
+                f"refused as an unquoted {kind} name; rename it, quote it in the DDL, or set "
+                "\"quoted\": true to keep it as a quoted identifier")
     return None
 
 

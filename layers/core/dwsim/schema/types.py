@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -62,10 +63,48 @@ INTEGER_BOUNDS: dict[DataType, tuple[int, int]] = {
     DataType.BIGINT: (-(2**63), 2**63 - 1),
 }
 
-MAX_DECIMAL_PRECISION = 38
+MAX_DECIMAL_PRECISION = 38  # what dw-sim generates: Parquet decimal128 holds 38 digits
 DEFAULT_DECIMAL = (18, 0)  # precision and scale when DDL or JSON gives none
 DEFAULT_VARCHAR_LENGTH = 256  # Redshift's default for VARCHAR without a length
 MAX_VARCHAR_LENGTH = 65535  # Redshift's VARCHAR(MAX)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The largest length and precision a warehouse accepts in a column definition. A length
+    is a limit, not a target: generated values stay short whatever the column allows."""
+
+    warehouse: str
+    varchar: int
+    char: int
+    binary: int
+    precision: int
+
+    def length(self, data_type: DataType) -> int:
+        return {DataType.CHAR: self.char, DataType.BINARY: self.binary}.get(data_type, self.varchar)
+
+
+# JSON schemas without a dialect keep the limits dw-sim always applied (Redshift's VARCHAR).
+DEFAULT_LIMITS = Limits("dw-sim", MAX_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH, MAX_VARCHAR_LENGTH,
+                        MAX_DECIMAL_PRECISION)
+# From each warehouse's documentation:
+# - Redshift, "Character types": VARCHAR up to 65,535 bytes, CHAR up to 4,096 bytes; "VARBYTE
+#   type": 1 to 16,777,216 bytes; "Numeric types": DECIMAL precision up to 38.
+# - Snowflake, "String & binary data types": VARCHAR up to 134,217,728 (16,777,216 before the
+#   2024_08 bundle, and what GET_DDL writes for an unsized VARCHAR/STRING/TEXT); CHAR is a
+#   synonym of VARCHAR; BINARY up to 67,108,864 bytes (8,388,608 before); "Numeric data
+#   types": NUMBER precision up to 38.
+# - PostgreSQL, "Character Types": varchar(n) and char(n) up to n = 10,485,760; "Numeric
+#   Types": numeric precision up to 1000 (bytea takes no length; dw-sim's BINARY keeps one).
+DIALECT_LIMITS: dict[str, Limits] = {
+    "redshift": Limits("Redshift", 65_535, 4_096, 16_777_216, 38),
+    "snowflake": Limits("Snowflake", 134_217_728, 134_217_728, 67_108_864, 38),
+    "postgres": Limits("PostgreSQL", 10_485_760, 10_485_760, 10_485_760, 1000),
+}
+
+
+def limits_for(dialect: str | None) -> Limits:
+    return DIALECT_LIMITS.get(dialect or "", DEFAULT_LIMITS)
 
 
 def parse_data_type(text: str) -> DataType:

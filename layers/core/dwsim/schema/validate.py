@@ -157,7 +157,7 @@ def validate(experiment: Experiment) -> list[Problem]:
 def _table_problems(experiment: Experiment, table: Table) -> list[Problem]:
     problems: list[Problem] = []
     at = where(table.name)
-    ident = identifier_problem(table.name, table.quoted, experiment.dialect)
+    ident = identifier_problem(table.name, table.quoted, experiment.dialect, "table")
     if ident:
         problems.append(Problem(at, ident[0], ident[1]))
     if len(table.columns) > MAX_COLUMNS:
