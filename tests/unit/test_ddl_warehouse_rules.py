@@ -219,3 +219,23 @@ def test_pg_dump_checks_become_values_and_ranges():
     batch = Generator(experiment, 3).table("members").generate(0, 200)
     assert set(batch.column("role").to_pylist()) <= {"owner", "admin"}
     assert all(1 <= v <= 99 for v in batch.column("qty").to_pylist() if v is not None)
+
+
+def test_postgres_enum_types_become_the_columns_values():
+    from dwsim.engine.generator import Generator
+    from dwsim.experiments import interpret_sql
+
+    experiment = interpret_sql(b"""
+        CREATE TYPE public.plan_tier AS ENUM ('free', 'pro', 'enterprise');
+        CREATE TABLE public.accounts (
+            id integer NOT NULL,
+            tier public.plan_tier NOT NULL,
+            previous_tier plan_tier,
+            CONSTRAINT accounts_pkey PRIMARY KEY (id));""", "saas", "postgres", 200)
+    columns = experiment.tables[0].column_map()
+    assert columns["tier"].values == ["free", "pro", "enterprise"]
+    assert columns["tier"].source_type == "public.plan_tier"
+    assert columns["previous_tier"].values == ["free", "pro", "enterprise"]
+    assert not experiment.warnings, "the enum type is used, not skipped"
+    rows = Generator(experiment, 1).table("accounts").generate(0, 200)
+    assert set(rows["tier"].to_pylist()) == {"free", "pro", "enterprise"}

@@ -19,7 +19,7 @@ from sqlglot.tokens import Token, TokenType
 
 from dwsim.ddl.dialects import DIALECTS, DistKeyColumn, SortKeyColumn
 from dwsim.ddl.scan import check_text, unterminated_quote
-from dwsim.ddl.types import UnsupportedType, map_type
+from dwsim.ddl.types import Mapped, UnsupportedType, map_type
 from dwsim.errors import InvalidInput, SqlSyntaxError
 from dwsim.schema.model import Column, Experiment, ForeignKey, ImportWarning, Table
 from dwsim.schema.names import fold, reserved_in
@@ -103,6 +103,14 @@ def import_ddl(
     return prepare(Experiment.model_validate(experiment.model_dump()))
 
 
+def _enum_values(create: exp.Create) -> list[str]:
+    """The labels of `CREATE TYPE name AS ENUM ('a', 'b')`, or [] for other types."""
+    body = create.args.get("expression")
+    if not isinstance(body, exp.DataType) or body.this != exp.DType.ENUM:
+        return []
+    return [label.name for label in body.expressions]
+
+
 class _Reader:
     def __init__(self, text: str, dialect: str):
         self.text = text
@@ -112,6 +120,7 @@ class _Reader:
         self.warnings: list[ImportWarning] = []
         self.skipped = 0
         self.queries: list[str] = []  # tables defined by a query (CREATE TABLE ... AS SELECT)
+        self.enums: dict[str, list[str]] = {}  # PostgreSQL CREATE TYPE ... AS ENUM, by name
 
     # -- statements ---------------------------------------------------------------------
     def read(self) -> None:
@@ -171,8 +180,11 @@ class _Reader:
         return expressions[0] if expressions else None
 
     def _dispatch(self, expression: exp.Expr, statement: _Statement) -> None:
-        if isinstance(expression, exp.Create) and str(expression.args.get("kind", "")).upper() == "TABLE":
+        kind = str(expression.args.get("kind", "")).upper()
+        if isinstance(expression, exp.Create) and kind == "TABLE":
             self._create_table(expression, statement)
+        elif isinstance(expression, exp.Create) and kind == "TYPE" and _enum_values(expression):
+            self.enums[expression.this.name.lower()] = _enum_values(expression)
         elif isinstance(expression, exp.Alter) and str(expression.args.get("kind", "")).upper() == "TABLE":
             self._alter_table(expression, statement)
         elif isinstance(expression, exp.Command):
@@ -268,8 +280,9 @@ class _Reader:
             raise SqlSyntaxError(f"column '{name}' of table '{table.name}' has no data type",
                                  line=line, column=_col_of(ident))
         source = kind.meta.get("source_type") or kind.sql(self.dialect)
+        enum = self._enum_of(kind)
         try:
-            mapped = map_type(kind, source, self.dialect_name)
+            mapped = map_type(kind, source, self.dialect_name) if enum is None else enum
         except UnsupportedType as exc:
             raise SqlSyntaxError(f"column '{name}' of table '{table.name}': {exc}", line=line,
                                  column=_col_of(ident)) from None
@@ -286,6 +299,17 @@ class _Reader:
         draft.column_lines[fold(name, quoted)] = line or 0
         for check in checks:
             self._check(draft, check, name)
+
+    def _enum_of(self, kind: exp.DataType):
+        """A column of a PostgreSQL enum type: text holding exactly the enum's labels."""
+        if kind.this != exp.DType.USERDEFINED:
+            return None
+        named = kind.args.get("kind")
+        labels = self.enums.get((named.name if named is not None else "").lower())
+        if labels is None:
+            return None
+        return Mapped({"data_type": DataType.VARCHAR, "values": labels,
+                       "varchar_length": max(map(len, labels))})
 
     def _column_constraint(self, draft: _Draft, name: str, kind: exp.Expr, values: dict,
                            line: int | None) -> None:
