@@ -12,7 +12,7 @@ from dwsim.engine.parquet import COMPRESSIONS
 from dwsim.errors import Conflict, DwSimError, InvalidInput, NotFound
 from dwsim.metadata.records import RunRecord, RunStatus, new_run_id, utc_now
 from dwsim.runs import steps
-from dwsim.runs.batches import DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, MAX_BATCHES, split
+from dwsim.runs.batches import DEFAULT_BATCH_ROWS, MAX_BATCH_ROWS, MAX_BATCHES, count_batches
 from dwsim.runs.executor import RunExecutor
 from dwsim.runs.layout import run_prefix
 from dwsim.runs.services import Services
@@ -33,7 +33,7 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
         raise InvalidInput(f"seed must be between 0 and 2**63 - 1, not {seed}")
     stored = services.store.get_experiment(experiment_name).experiment
     experiment = with_table_rows(stored, rows) if rows else stored
-    batches = len(split(experiment, batch_rows))
+    batches = count_batches(experiment, batch_rows)  # arithmetic: nothing is built yet
     if batches > MAX_BATCHES:
         raise InvalidInput(f"{batches:,} batches of {batch_rows:,} rows; at most {MAX_BATCHES:,}: "
                            "raise the batch size")
