@@ -108,9 +108,8 @@ def test_update_keeps_counters_and_list_is_newest_first(shop):
     first = make_run()
     shop.start_run(first)
     shop.record_batch("shop", first.run_id, 0, 5)
-    first.progress.batches_total = 2
-    first.executor = {"kind": "test"}
-    shop.update_run(first)
+    shop.set_totals("shop", first.run_id, 2, 10)
+    shop.set_executor("shop", first.run_id, {"kind": "test"})
     loaded = shop.get_run("shop", first.run_id)
     assert loaded.progress.batches_done == 1 and loaded.progress.batches_total == 2
     assert loaded.executor == {"kind": "test"}
@@ -140,3 +139,35 @@ def test_delete_refuses_while_a_run_is_active_then_removes_runs(shop):
     shop.delete_experiment("shop")
     shop.create_experiment(prepare(dict(SCHEMA)))
     assert shop.list_runs("shop") == []
+
+
+def test_concurrent_field_updates_lose_nothing(shop):
+    """The API records the executor while the plan step records totals: both survive, in any
+    interleaving (each writes its own fields, never the whole record)."""
+    import threading
+
+    for _ in range(6):
+        run = make_run()
+        shop.start_run(run)
+        barrier = threading.Barrier(2)
+
+        def executor(run=run, barrier=barrier):
+            barrier.wait()
+            shop.set_executor("shop", run.run_id, {"kind": "stepfunctions", "execution_arn": run.run_id})
+
+        def totals(run=run, barrier=barrier):
+            barrier.wait()
+            shop.set_totals("shop", run.run_id, 7, 70)
+
+        threads = [threading.Thread(target=executor), threading.Thread(target=totals)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        loaded = shop.get_run("shop", run.run_id)
+        assert loaded.executor == {"kind": "stepfunctions", "execution_arn": run.run_id}
+        assert (loaded.progress.batches_total, loaded.progress.rows_total) == (7, 70)
+        run.status = RunStatus.COMPLETED
+        shop.finish_run(run)
+        finished = shop.get_run("shop", run.run_id)
+        assert finished.executor == loaded.executor, "finishing keeps the recorded executor"

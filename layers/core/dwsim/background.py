@@ -26,9 +26,7 @@ def main(argv: list[str]) -> int:
     home, experiment, run_id, workers = argv
     settings = get_settings().with_home(home)
     services = build_services(settings)
-    run = services.store.get_run(experiment, run_id)
-    run.executor = local_executor()
-    services.store.update_run(run)
+    services.store.set_executor(experiment, run_id, local_executor())
     final = execute(services_factory(settings), experiment, run_id, int(workers))
     return 0 if final.status is RunStatus.COMPLETED else 1
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from typing import Any
 
 from dwsim.metadata.records import ExperimentSummary, RunRecord, StoredExperiment
 from dwsim.schema.model import Experiment
@@ -47,8 +48,13 @@ class MetadataStore(ABC):
         """The run holding the experiment's claim, if any."""
 
     @abstractmethod
-    def update_run(self, run: RunRecord) -> None:
-        """Save fields of a RUNNING run (plan totals, executor); progress counters are kept."""
+    def set_executor(self, experiment: str, run_id: str, executor: dict[str, Any]) -> None:
+        """Record who executes a RUNNING run; this field alone, so concurrent writers (the
+        API after StartExecution, the plan step) never overwrite each other."""
+
+    @abstractmethod
+    def set_totals(self, experiment: str, run_id: str, batches_total: int, rows_total: int) -> None:
+        """Record a RUNNING run's planned batches and rows; these fields alone."""
 
     @abstractmethod
     def record_batch(self, experiment: str, run_id: str, batch: int, rows: int) -> bool:

@@ -12,6 +12,7 @@ Everything of an experiment shares its partition key, so delete is one Query plu
 
 from __future__ import annotations
 
+import json
 import zlib
 from typing import Any
 
@@ -159,6 +160,11 @@ class DynamoDBStore(MetadataStore):
         run = RunRecord.model_validate_json(zlib.decompress(bytes(item["body"])))
         run.progress.batches_done = int(item.get("batches_done", 0))
         run.progress.rows_done = int(item.get("rows_done", 0))
+        if "executor" in item:
+            run.executor = json.loads(item["executor"])
+        if "batches_total" in item:
+            run.progress.batches_total = int(item["batches_total"])
+            run.progress.rows_total = int(item["rows_total"])
         return run
 
     def get_run(self, experiment: str, run_id: str) -> RunRecord:
@@ -179,14 +185,21 @@ class DynamoDBStore(MetadataStore):
                                    ConsistentRead=True).get("Item")
         return item["run_id"] if item else None
 
-    def update_run(self, run: RunRecord) -> None:
+    def set_executor(self, experiment: str, run_id: str, executor: dict[str, Any]) -> None:
+        self._set(experiment, run_id, "SET executor = :e", {":e": json.dumps(executor)})
+
+    def set_totals(self, experiment: str, run_id: str, batches_total: int, rows_total: int) -> None:
+        self._set(experiment, run_id, "SET batches_total = :b, rows_total = :r",
+                  {":b": batches_total, ":r": rows_total})
+
+    def _set(self, experiment: str, run_id: str, update: str, values: dict[str, Any]) -> None:
+        """One conditional update of named attributes: other writers' fields are untouched."""
         try:
             self.table.update_item(
-                Key={"pk": experiment_pk(run.experiment), "sk": f"RUN#{run.run_id}"},
-                UpdateExpression="SET body = :body",
-                ConditionExpression="#s = :running",
+                Key={"pk": experiment_pk(experiment), "sk": f"RUN#{run_id}"},
+                UpdateExpression=update, ConditionExpression="#s = :running",
                 ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={":body": _pack(run), ":running": RunStatus.RUNNING.value})
+                ExpressionAttributeValues={**values, ":running": RunStatus.RUNNING.value})
         except ClientError as exc:
             if not _condition_failed(exc):
                 raise

@@ -4,9 +4,11 @@ store is safe across threads and processes; writes run in IMMEDIATE transactions
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from dwsim.errors import AlreadyExists, Conflict, NotFound, RunActive
 from dwsim.metadata.base import MetadataStore
@@ -37,6 +39,9 @@ CREATE TABLE IF NOT EXISTS runs (
     body         TEXT NOT NULL,
     batches_done INTEGER NOT NULL DEFAULT 0,
     rows_done    INTEGER NOT NULL DEFAULT 0,
+    executor     TEXT,
+    batches_total INTEGER,
+    rows_total   INTEGER,
     PRIMARY KEY (experiment, run_id)
 );
 CREATE TABLE IF NOT EXISTS run_batches (
@@ -59,6 +64,7 @@ class SQLiteStore(MetadataStore):
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            _add_missing_columns(db)
 
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -140,11 +146,15 @@ class SQLiteStore(MetadataStore):
     def _run_from(self, row) -> RunRecord:
         run = RunRecord.model_validate_json(row[0])
         run.progress.batches_done, run.progress.rows_done = row[1], row[2]
+        if row[3] is not None:
+            run.executor = json.loads(row[3])
+        if row[4] is not None:
+            run.progress.batches_total, run.progress.rows_total = row[4], row[5]
         return run
 
     def get_run(self, experiment: str, run_id: str) -> RunRecord:
         with self._connect() as db:
-            row = db.execute("SELECT body, batches_done, rows_done FROM runs WHERE experiment = ? "
+            row = db.execute("SELECT body, batches_done, rows_done, executor, batches_total, rows_total FROM runs WHERE experiment = ? "
                              "AND run_id = ?", (experiment, run_id)).fetchone()
         if row is None:
             raise NotFound(f"run '{run_id}' of experiment '{experiment}' not found")
@@ -154,7 +164,7 @@ class SQLiteStore(MetadataStore):
         with self._connect() as db:
             if not db.execute("SELECT 1 FROM experiments WHERE name = ?", (experiment,)).fetchone():
                 raise NotFound(f"experiment '{experiment}' not found")
-            rows = db.execute("SELECT body, batches_done, rows_done FROM runs WHERE experiment = ? "
+            rows = db.execute("SELECT body, batches_done, rows_done, executor, batches_total, rows_total FROM runs WHERE experiment = ? "
                               "ORDER BY run_id DESC", (experiment,)).fetchall()
         return [self._run_from(row) for row in rows]
 
@@ -163,10 +173,16 @@ class SQLiteStore(MetadataStore):
             row = db.execute("SELECT run_id FROM claims WHERE experiment = ?", (experiment,)).fetchone()
         return row[0] if row else None
 
-    def update_run(self, run: RunRecord) -> None:
+    def set_executor(self, experiment: str, run_id: str, executor: dict[str, Any]) -> None:
+        self._set(experiment, run_id, "executor = ?", (json.dumps(executor),))
+
+    def set_totals(self, experiment: str, run_id: str, batches_total: int, rows_total: int) -> None:
+        self._set(experiment, run_id, "batches_total = ?, rows_total = ?", (batches_total, rows_total))
+
+    def _set(self, experiment: str, run_id: str, assignments: str, values: tuple) -> None:
         with self._transaction() as db:
-            db.execute("UPDATE runs SET body = ? WHERE experiment = ? AND run_id = ? AND status = ?",
-                       (_body(run), run.experiment, run.run_id, RunStatus.RUNNING.value))
+            db.execute(f"UPDATE runs SET {assignments} WHERE experiment = ? AND run_id = ? "
+                       "AND status = ?", (*values, experiment, run_id, RunStatus.RUNNING.value))
 
     def record_batch(self, experiment: str, run_id: str, batch: int, rows: int) -> bool:
         with self._transaction() as db:
@@ -186,6 +202,15 @@ class SQLiteStore(MetadataStore):
             db.execute("DELETE FROM claims WHERE experiment = ? AND run_id = ?",
                        (run.experiment, run.run_id))
         return bool(changed)
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Stores made before the field-level run columns existed get them."""
+    present = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    for column, kind in (("executor", "TEXT"), ("batches_total", "INTEGER"),
+                         ("rows_total", "INTEGER")):
+        if column not in present:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {column} {kind}")
 
 
 def _body(run: RunRecord) -> str:

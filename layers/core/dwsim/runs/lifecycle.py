@@ -117,14 +117,14 @@ def start_generation(services: Services, executor: RunExecutor, experiment_name:
     run = start_run(services, experiment_name, rows, seed, batch_rows, compression,
                     executor={"kind": "pending"})
     try:
-        run.executor = executor.start(run)
+        details = executor.start(run)
     except Exception as exc:
         steps.fail(services, experiment_name, run.run_id,
                       f"could not start the workflow: {type(exc).__name__}: {exc}",
                       traceback.format_exc())
         raise WorkflowStartFailed(f"could not start the workflow for run {run.run_id}: {exc}",
                                   {"run_id": run.run_id}) from None
-    services.store.update_run(run)
+    services.store.set_executor(experiment_name, run.run_id, details)
     return services.store.get_run(experiment_name, run.run_id)
 
 

@@ -69,9 +69,7 @@ def plan(services: Services, experiment_name: str, run_id: str) -> PlanResult:
     items = [BatchItem(experiment=experiment_name, run_id=run_id, **b.model_dump()) for b in batches]
     batches_key = layout.batches_key(prefix)
     services.objects.put(batches_key, BATCH_LIST.dump_json(items), "application/json")
-    run.progress.batches_total = len(batches)
-    run.progress.rows_total = experiment.total_rows
-    services.store.update_run(run)
+    services.store.set_totals(experiment_name, run_id, len(batches), experiment.total_rows)
     return PlanResult(experiment=experiment_name, run_id=run_id, batches_total=len(batches),
                       rows_total=experiment.total_rows, batches_key=batches_key)
 
