@@ -9,7 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from tests.support.template import ROOT, template
+from tests.support.template import ROOT, template, translated
 from tests.support.tools import asl_validator, python312_folder, venv_tool
 
 LAMBDA_UNZIPPED_LIMIT = 262_144_000
@@ -124,21 +124,7 @@ def test_only_the_ui_page_and_assets_skip_the_api_key():
 
 def _translated() -> dict:
     """template.yaml through the SAM translator, as CloudFormation would receive it."""
-    import copy
-
-    from samtranslator.translator.transform import transform
-
-    class NoManagedPolicies:
-        def load(self) -> dict:
-            return {}
-
-    document = copy.deepcopy(template())
-    for resource in document["Resources"].values():
-        for key in ("CodeUri", "ContentUri", "DefinitionUri"):
-            if key in resource.get("Properties", {}):
-                resource["Properties"][key] = "s3://bucket/key"  # as `sam validate` does
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    return transform(document, {}, NoManagedPolicies())
+    return translated()
 
 
 def _unwrap(value):

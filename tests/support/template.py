@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -34,6 +36,29 @@ _CfnLoader.add_multi_constructor("!", _intrinsic)
 @lru_cache(maxsize=1)
 def template() -> dict[str, Any]:
     return yaml.load((ROOT / "template.yaml").read_text(), Loader=_CfnLoader)
+
+
+def translated() -> dict[str, Any]:
+    """template.yaml through the SAM translator (offline: no managed-policy lookups), as
+    CloudFormation would receive it; a fresh copy each call."""
+    return copy.deepcopy(_translated())
+
+
+@lru_cache(maxsize=1)
+def _translated() -> dict[str, Any]:
+    from samtranslator.translator.transform import transform
+
+    class NoManagedPolicies:
+        def load(self) -> dict:
+            return {}
+
+    document = copy.deepcopy(template())
+    for resource in document["Resources"].values():
+        for key in ("CodeUri", "ContentUri", "DefinitionUri"):
+            if key in resource.get("Properties", {}):
+                resource["Properties"][key] = "s3://bucket/key"  # as `sam validate` does
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    return transform(document, {}, NoManagedPolicies())
 
 
 def resource_properties(logical_id: str) -> dict[str, Any]:
