@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from tests.support.template import ROOT, template, translated
+from tests.support.template import asl_definition, template, translated
 
 try:
     import parliament  # noqa: F401
@@ -267,7 +267,7 @@ def test_the_state_machine_scopes_the_distributed_map_to_itself():
     bucket = f"arn:{PARTITION}:s3:::databucket"
     assert by_action["s3:GetObject"] == [f"{bucket}/experiments/*/_plan/*", f"{bucket}/map-results/*"]
     assert by_action["s3:PutObject"] == [f"{bucket}/map-results/*"]
-    definition = json.loads((ROOT / "statemachine" / "generate.asl.json").read_text())
+    definition = json.loads(asl_definition())
     assert definition["States"]["GenerateBatches"]["ResultWriter"]["Parameters"]["Prefix"] == "map-results"
 
 

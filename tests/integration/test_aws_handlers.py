@@ -113,6 +113,18 @@ def test_mark_failed_event_records_the_task_error_and_releases_the_claim(aws):
     aws.wait(started["executor"]["execution_arn"])
 
 
+def test_a_timed_out_execution_fails_its_run_and_frees_the_claim(aws):
+    imported(aws)
+    claim_fixed_run(aws)
+    change = event("status-change-aborted.json")
+    change["detail"].update(status="TIMED_OUT", error="States.Timeout")
+    result = invoke(aws, "StatusChangeFunction", change)
+    assert result == {"changed": True, "status": "FAILED", "run_id": RUN_ID}
+    status, run = api(aws, "api-get-run.json")
+    assert status == 200 and run["error"].startswith("the execution timed out: States.Timeout")
+    assert api(aws, "api-generate.json")[0] == 202, "the claim was released"
+
+
 def test_status_change_event_aborts_a_running_run(aws):
     imported(aws)
     claim_fixed_run(aws)

@@ -68,6 +68,7 @@ class Deployment:
         for name, arn in self.function_arns.items():
             definition = definition.replace(f"${{{name}Arn}}", arn)
         definition = definition.replace("${BucketName}", BUCKET)
+        definition = definition.replace("${RunTimeoutSeconds}", "3600")
         assert "${" not in definition, "every DefinitionSubstitution is provided"
         self.state_machine_arn = self.sfn.create_state_machine(
             name="dwsim-generate", definition=definition, roleArn=self.role_arn)["stateMachineArn"]

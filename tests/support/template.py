@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -72,3 +73,17 @@ def create_metadata_table(client: Any, table_name: str) -> None:
     if props.get("GlobalSecondaryIndexes"):
         kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
     client.create_table(TableName=table_name, **kwargs)
+
+
+# Placeholder values of the right shape for the state machine's DefinitionSubstitutions, so the
+# ASL can be parsed and validated as the deployed definition will be.
+ASL_PLACEHOLDERS = {"RunTimeoutSeconds": "86400", "BucketName": "dwsim-data"}
+
+
+def asl_definition(values: dict[str, str] | None = None) -> str:
+    """statemachine/generate.asl.json with its ${...} substitutions filled in."""
+    text = (ROOT / "statemachine" / "generate.asl.json").read_text()
+    for name, value in {**ASL_PLACEHOLDERS, **(values or {})}.items():
+        text = text.replace("${" + name + "}", value)
+    return re.sub(r"\$\{(\w+)Arn\}",
+                  r"arn:aws:lambda:us-east-1:123456789012:function:\1", text)
