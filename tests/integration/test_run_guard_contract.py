@@ -118,6 +118,10 @@ def test_update_keeps_counters_and_list_is_newest_first(shop):
     second = make_run()
     shop.start_run(second)
     assert [r.run_id for r in shop.list_runs("shop")] == [second.run_id, first.run_id]
+    newest = shop.last_run("shop")
+    assert newest.run_id == second.run_id and newest.model_dump() == shop.get_run(
+        "shop", second.run_id).model_dump()
+    assert shop.last_run("ghost") is None
 
 
 def test_unknown_experiments_and_runs(shop):

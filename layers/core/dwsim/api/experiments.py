@@ -18,7 +18,6 @@ from dwsim.api.models import (
     LastRun,
     StoredExperimentDocument,
 )
-from dwsim.errors import NotFound
 from dwsim.experiments import (
     create_experiment,
     delete_experiment,
@@ -43,13 +42,9 @@ def json_response(body: Any, status: int = 200) -> Response:
 
 
 def _last_run(name: str) -> LastRun | None:
-    try:
-        runs = context.current().services.store.list_runs(name)
-    except NotFound:
+    run = context.current().services.store.last_run(name)
+    if run is None:
         return None
-    if not runs:
-        return None
-    run = runs[0]
     return LastRun(run_id=run.run_id, status=run.status, started_at=run.started_at)
 
 

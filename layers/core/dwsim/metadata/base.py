@@ -44,6 +44,10 @@ class MetadataStore(ABC):
         """The experiment's runs, newest first; NotFound if there is no experiment."""
 
     @abstractmethod
+    def last_run(self, experiment: str) -> RunRecord | None:
+        """The newest run, read alone (one query with a limit of one), or None."""
+
+    @abstractmethod
     def active_run_id(self, experiment: str) -> str | None:
         """The run holding the experiment's claim, if any."""
 

@@ -180,6 +180,13 @@ class DynamoDBStore(MetadataStore):
         runs = [self._run_from(item) for item in self._items(experiment, "RUN#")]
         return sorted(runs, key=lambda r: r.run_id, reverse=True)
 
+    def last_run(self, experiment: str) -> RunRecord | None:
+        # Run ids sort by time, so the newest run is the last RUN# sort key.
+        page = self.table.query(
+            KeyConditionExpression=Key("pk").eq(experiment_pk(experiment)) & Key("sk").begins_with("RUN#"),
+            ScanIndexForward=False, Limit=1, ConsistentRead=True)
+        return self._run_from(page["Items"][0]) if page["Items"] else None
+
     def active_run_id(self, experiment: str) -> str | None:
         item = self.table.get_item(Key={"pk": experiment_pk(experiment), "sk": "CLAIM"},
                                    ConsistentRead=True).get("Item")

@@ -168,6 +168,13 @@ class SQLiteStore(MetadataStore):
                               "ORDER BY run_id DESC", (experiment,)).fetchall()
         return [self._run_from(row) for row in rows]
 
+    def last_run(self, experiment: str) -> RunRecord | None:
+        with self._connect() as db:
+            row = db.execute("SELECT body, batches_done, rows_done, executor, batches_total, "
+                             "rows_total FROM runs WHERE experiment = ? ORDER BY run_id DESC "
+                             "LIMIT 1", (experiment,)).fetchone()
+        return self._run_from(row) if row else None
+
     def active_run_id(self, experiment: str) -> str | None:
         with self._connect() as db:
             row = db.execute("SELECT run_id FROM claims WHERE experiment = ?", (experiment,)).fetchone()
