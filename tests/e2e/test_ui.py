@@ -242,3 +242,12 @@ def test_changing_the_ddl_after_a_preview_asks_for_a_new_one(page):
     page.get_by_role("button", name="Preview").click()
     expect(page.locator('.preview-table[data-table="t"] tr[data-column="email"] td.rule')).to_contain_text("email")
     expect(create).to_be_enabled()
+
+
+def test_preview_shows_table_and_column_comments(page):
+    import_sql(page, "commented", (ROOT / "examples" / "redshift_generated_ddl.sql").read_text())
+    warehouses = page.locator('.preview-table[data-table="warehouses"]')
+    expect(warehouses.locator(".table-description")).to_have_text("Physical warehouses")
+    sku = page.locator('.preview-table[data-table="items"] tr[data-column="sku"] .column-comment')
+    expect(sku).to_have_text("Stock keeping unit, as printed on the label")
+    expect(page.locator("#preview-area")).to_contain_text("ALTER TABLE ... OWNER TO statement skipped")

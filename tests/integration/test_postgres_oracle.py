@@ -41,8 +41,16 @@ def ecommerce():
     return prepare(raw)
 
 
+def export(file: str, dialect: str):
+    """A whole warehouse export (GET_DDL, v_generate_tbl_ddl, pg_dump), 3,000 rows a table."""
+    return interpret_sql((ROOT / "examples" / file).read_bytes(), file.split(".")[0], dialect, 3000)
+
+
 EXAMPLES = {"tpch_redshift": lambda: tpch("redshift"), "tpch_snowflake": lambda: tpch("snowflake"),
             "ecommerce": ecommerce,
+            # (snowflake_get_ddl.sql is left out: PostgreSQL refuses its VARCHAR(16777216).)
+            "redshift_generated_ddl": lambda: export("redshift_generated_ddl.sql", "redshift"),
+            "postgres_pg_dump": lambda: export("postgres_pg_dump.sql", "postgres"),
             # Not an example: every type and key shape, to keep the loader honest about types.
             "kitchen_sink": sink_experiment}
 

@@ -190,6 +190,8 @@ def describe_experiment(body: dict[str, Any]) -> str:
     for table in body["tables"]:
         lines.append("")
         lines.append(f"Table {table['name']}: {table['target_rows']:,} rows")
+        if table.get("description"):
+            lines.append(f"  {table['description']}")
         width = max(len(c["name"]) for c in table["columns"])
         table_samples = samples.get(table["name"]) if samples is not None else None
         if samples is not None and table_samples is None:
@@ -215,6 +217,8 @@ def describe_experiment(body: dict[str, Any]) -> str:
             if column.get("null_ratio"):
                 flags.append(f"nulls={column['null_ratio']:.0%}")
             source = column.get("source_type") or _type_text(column)
+            if column.get("comment"):
+                flags.append(f"-- {column['comment']}")
             lines.append(f"  {column['name']:<{width}}  {source:<22} {' '.join(flags)}".rstrip())
             if table_samples is not None:
                 indent = min(width + 4, 30)

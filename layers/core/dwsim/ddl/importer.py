@@ -1,9 +1,13 @@
 """Turn Redshift / Snowflake / PostgreSQL CREATE TABLE DDL into an experiment schema.
 
 The importer is stricter than sqlglot: empty, binary and non-UTF-8 input, unterminated
-strings, statements sqlglot could only keep as raw commands, duplicate tables and columns are
-all errors with a line and column. Statements that are not tables are skipped and listed in
-the warnings; what cannot be honoured exactly is a warning saying what dw-sim does instead.
+strings, CREATE TABLE statements sqlglot could only keep as raw commands, duplicate tables and
+columns are all errors with a line and column. Whole warehouse exports import as they are
+(Snowflake GET_DDL, Redshift's generated DDL, pg_dump --schema-only): besides tables, their
+keys (also added later by ALTER TABLE), comments (COMMENT ON TABLE/COLUMN) and the sequences
+that number a column (OWNED BY, DEFAULT nextval(...)/seq.NEXTVAL, Redshift's "identity"(...))
+are read; every other statement is skipped and listed in the warnings by its kind; what
+cannot be honoured exactly is a warning saying what dw-sim does instead.
 """
 
 from __future__ import annotations
@@ -54,6 +58,28 @@ class _Statement:
     @property
     def col(self) -> int:
         return _start_col(self.tokens[0])
+
+
+@dataclass
+class _Identity:
+    """A column numbered by a sequence, applied once every table is read."""
+
+    table: str
+    column: str
+    line: int
+    sequence: str | None = None  # its name (unqualified, lower case), if it has one
+    start: int | None = None
+    step: int | None = None
+
+
+@dataclass
+class _Comment:
+    """COMMENT ON TABLE / COLUMN, applied once every table is read."""
+
+    table: str
+    column: str | None
+    text: str | None
+    line: int
 
 
 @dataclass
@@ -121,6 +147,12 @@ class _Reader:
         self.skipped = 0
         self.queries: list[str] = []  # tables defined by a query (CREATE TABLE ... AS SELECT)
         self.enums: dict[str, list[str]] = {}  # PostgreSQL CREATE TYPE ... AS ENUM, by name
+        # CREATE SEQUENCE by name: (start, step), and the skip warning withdrawn once a
+        # column turns out to be numbered by it.
+        self.sequences: dict[str, tuple[int | None, int | None]] = {}
+        self.sequence_warnings: dict[str, ImportWarning] = {}
+        self.identities: list[_Identity] = []
+        self.comments: list[_Comment] = []
 
     # -- statements ---------------------------------------------------------------------
     def read(self) -> None:
@@ -142,6 +174,8 @@ class _Reader:
                 f"statement(s) skipped){defined}" if self.queries else
                 f"no CREATE TABLE statement found ({self.skipped} other statement(s) skipped)"
             )
+        self._finish_identities()
+        self._finish_comments()
         self._finish_references()
 
     def _statements(self) -> list[_Statement]:
@@ -185,16 +219,23 @@ class _Reader:
             self._create_table(expression, statement)
         elif isinstance(expression, exp.Create) and kind == "TYPE" and _enum_values(expression):
             self.enums[expression.this.name.lower()] = _enum_values(expression)
+        elif isinstance(expression, exp.Create) and kind == "SEQUENCE":
+            self._create_sequence(expression, statement)
         elif isinstance(expression, exp.Alter) and str(expression.args.get("kind", "")).upper() == "TABLE":
             self._alter_table(expression, statement)
+        elif isinstance(expression, exp.Comment) and kind in ("TABLE", "COLUMN"):
+            self._comment(expression, kind, statement)
         elif isinstance(expression, exp.Command):
-            words = " ".join(t.text.upper() for t in statement.tokens[:6])
-            if words.startswith("CREATE") and " TABLE " in f" {words} ":
+            words = _command_words(statement.tokens)
+            if words == ["CREATE", "TABLE"]:
                 raise SqlSyntaxError(
                     "this CREATE TABLE uses syntax dw-sim's SQL parser does not support; "
                     "simplify the table options (the columns and keys are what matter)",
                     line=statement.line, column=statement.col)
-            self._skip(statement, words.split(" ")[0] if words else "statement")
+            if words == ["ALTER", "SEQUENCE"] and self._sequence_owned_by(statement):
+                return
+            owner = " ... OWNER TO" if _has_words(statement.tokens, "OWNER", "TO") else ""
+            self._skip(statement, " ".join(words) + owner if words else "statement")
         else:
             self._skip(statement, _describe(expression))
 
@@ -207,12 +248,14 @@ class _Reader:
         return (f"{lead} in {warehouses[0]} (rule reserved_word), refused unquoted; quote it "
                 f"(\"{word}\") to keep the name")
 
-    def _skip(self, statement: _Statement, what: str) -> None:
+    def _skip(self, statement: _Statement, what: str) -> ImportWarning:
         self.skipped += 1
-        self.warnings.append(ImportWarning(
+        warning = ImportWarning(
             code="statement_skipped",
-            message=f"line {statement.line}: {what} statement skipped (only CREATE TABLE and "
-                    "ALTER TABLE ... ADD CONSTRAINT are imported)"))
+            message=f"line {statement.line}: {what} statement skipped (dw-sim imports tables, "
+                    "their keys and comments, and the sequences that number their columns)")
+        self.warnings.append(warning)
+        return warning
 
     def warn(self, table: str | None, column: str | None, code: str, message: str) -> None:
         self.warnings.append(ImportWarning(table=table, column=column, code=code, message=message))
@@ -335,6 +378,9 @@ class _Reader:
                 values["identity_step"] = int(step.name)
         elif isinstance(kind, exp.DefaultColumnConstraint):
             values["default"] = kind.this.sql(self.dialect) if kind.this else None
+            numbered = _sequence_default(kind.this, table.name, name, line or draft.line)
+            if numbered is not None:
+                self.identities.append(numbered)
         elif isinstance(kind, exp.CommentColumnConstraint):
             values["comment"] = kind.this.name if kind.this else None
         elif isinstance(kind, exp.ComputedColumnConstraint):
@@ -428,15 +474,131 @@ class _Reader:
 
     # -- ALTER TABLE ... ADD CONSTRAINT -------------------------------------------------
     def _alter_table(self, alter: exp.Alter, statement: _Statement) -> None:
+        """ALTER TABLE [ONLY] t ADD CONSTRAINT ... and ALTER COLUMN c SET DEFAULT
+        nextval(...) (pg_dump numbers serial columns this way); anything else is skipped."""
         name, quoted, _ = _table_name(alter.this)
         draft = self.drafts.get(fold(name, quoted))
         actions = alter.args.get("actions") or []
-        if draft is None or not all(isinstance(a, exp.AddConstraint) for a in actions):
-            self._skip(statement, "ALTER TABLE")
+        numbered = [_sequence_default(a.args.get("default"), name, a.this.name, statement.line)
+                    if isinstance(a, exp.AlterColumn) else None for a in actions]
+        if draft is None or not actions or not all(
+                isinstance(a, exp.AddConstraint) or n is not None for a, n in zip(actions, numbered, strict=True)):
+            what = "ALTER TABLE ... ALTER COLUMN" if any(
+                isinstance(a, exp.AlterColumn) for a in actions) else "ALTER TABLE"
+            self._skip(statement, what)
             return
-        for action in actions:
+        for action, identity in zip(actions, numbered, strict=True):
+            if identity is not None:
+                self.identities.append(identity)
+                continue
             for item in action.expressions:
                 self._table_constraint(draft, item, statement.line)
+
+    # -- sequences: a column numbered by a sequence is an identity -----------------------
+    def _create_sequence(self, create: exp.Create, statement: _Statement) -> None:
+        name = create.this.name.lower()
+        props = next(create.find_all(exp.SequenceProperties), None)
+        start = step = owned = None
+        if props is not None:
+            start = _whole(props.args.get("start"))
+            step = _whole(props.args.get("increment"))
+            owned = props.args.get("owned")
+        self.sequences[name] = (start, step)
+        if isinstance(owned, exp.Column) and owned.table:
+            self.identities.append(_Identity(owned.table, owned.name, statement.line, name))
+            return
+        self.sequence_warnings[name] = self._skip(statement, "CREATE SEQUENCE")
+
+    def _sequence_owned_by(self, statement: _Statement) -> bool:
+        """ALTER SEQUENCE s OWNED BY t.c (pg_dump's form): column c of t is an identity."""
+        texts = [t.text for t in statement.tokens]
+        upper = [t.upper() for t in texts]
+        if "OWNED" not in upper or len(upper) < 3:
+            return False
+        at = upper.index("OWNED")
+        if at + 1 >= len(upper) or upper[at + 1] != "BY":
+            return False
+        sequence = [t for t in texts[2:at] if t != "."]
+        target = [t for t in texts[at + 2:] if t != "."]
+        if not sequence or len(target) < 2:
+            return False  # OWNED BY NONE
+        self.identities.append(_Identity(target[-2], target[-1], statement.line, sequence[-1].lower()))
+        return True
+
+    def _finish_identities(self) -> None:
+        by_lower = {d.table.name.lower(): d.table for d in self.drafts.values()}
+        used: set[str] = set()
+        for identity in self.identities:
+            table = next((d.table for d in self.drafts.values() if d.table.name == identity.table),
+                         None) or by_lower.get(identity.table.lower())
+            column = None
+            if table is not None:
+                column = table.column(identity.column) or next(
+                    (c for c in table.columns if c.name.lower() == identity.column.lower()), None)
+            where = f"line {identity.line}: the sequence" + (
+                f" {identity.sequence}" if identity.sequence else "")
+            if column is None:
+                self.warn(identity.table, identity.column, "sequence_ignored",
+                          f"{where} numbers {identity.table}.{identity.column}, which is not a "
+                          "column of a table in this DDL; ignored")
+                continue
+            if column.data_type not in INTEGER_TYPES and not (
+                    column.data_type is DataType.DECIMAL and not column.scale):
+                self.warn(table.name, column.name, "sequence_ignored",
+                          f"{where} numbers {table.name}.{column.name}, a "
+                          f"{column.source_type or column.data_type.value} column; only integer "
+                          "columns are generated as identities, so it is generated as data")
+                continue
+            if identity.sequence:
+                used.add(identity.sequence)
+            start, step = identity.start, identity.step
+            if identity.sequence in self.sequences:
+                known = self.sequences[identity.sequence]
+                start = known[0] if start is None else start
+                step = known[1] if step is None else step
+            column.identity = True
+            column.default = None  # the sequence call itself: the identity says it all
+            if start is not None and column.min_value is None:
+                column.min_value = start
+            if step:
+                column.identity_step = step
+        withdrawn = {id(w) for name, w in self.sequence_warnings.items() if name in used}
+        if withdrawn:
+            self.warnings = [w for w in self.warnings if id(w) not in withdrawn]
+            self.skipped -= len(withdrawn)
+
+    # -- COMMENT ON TABLE / COLUMN ----------------------------------------------------------
+    def _comment(self, comment: exp.Comment, kind: str, statement: _Statement) -> None:
+        target = comment.this
+        text = comment.args.get("expression")
+        text = text.name if isinstance(text, exp.Literal) else None
+        if kind == "TABLE":
+            name, _, _ = _table_name(target)
+            self.comments.append(_Comment(name, None, text, statement.line))
+        elif isinstance(target, exp.Column) and target.table:
+            self.comments.append(_Comment(target.table, target.name, text, statement.line))
+        else:
+            self._skip(statement, f"COMMENT ON {kind}")
+
+    def _finish_comments(self) -> None:
+        by_lower = {d.table.name.lower(): d.table for d in self.drafts.values()}
+        for comment in self.comments:
+            table = next((d.table for d in self.drafts.values() if d.table.name == comment.table),
+                         None) or by_lower.get(comment.table.lower())
+            if table is not None and comment.column is None:
+                table.description = comment.text
+                continue
+            column = None
+            if table is not None:
+                column = table.column(comment.column) or next(
+                    (c for c in table.columns if c.name.lower() == comment.column.lower()), None)
+            if column is not None:
+                column.comment = comment.text
+                continue
+            what = comment.table + (f".{comment.column}" if comment.column else "")
+            self.warn(comment.table, comment.column, "comment_ignored",
+                      f"line {comment.line}: COMMENT ON {'COLUMN' if comment.column else 'TABLE'} "
+                      f"{what} names no table or column in this DDL; ignored")
 
     def _finish_references(self) -> None:
         """Point each foreign key at its parent's declared spelling (unquoted names are
@@ -540,6 +702,67 @@ def _apply_check(column: Column, rule: dict) -> bool:
             high = value - step if op == "lt" else value
             column.max_value = high if column.max_value is None else min(column.max_value, high)
     return True
+
+
+# -- sequences and statement kinds ---------------------------------------------------------
+def _whole(node: exp.Expr | None) -> int | None:
+    value = _literal(node) if node is not None else None
+    return value if isinstance(value, int) else None
+
+
+def _sequence_default(default: exp.Expr | None, table: str, column: str,
+                      line: int) -> _Identity | None:
+    """The sequence a column default draws from: PostgreSQL `nextval('s'::regclass)`,
+    Snowflake `s.NEXTVAL`, Redshift's generated `"identity"(oid, 0, 'start,step'::text)`."""
+    node = _bare(default) if default is not None else None
+    if isinstance(node, exp.Column) and node.name.upper() == "NEXTVAL" and node.table:
+        return _Identity(table, column, line, node.table.lower())
+    if not isinstance(node, exp.Anonymous | exp.Func):
+        return None
+    function = (node.name if isinstance(node, exp.Anonymous) else node.sql_name()).lower()
+    args = node.expressions if isinstance(node, exp.Anonymous) else [node.this]
+    if function == "nextval" and args:
+        name = _literal(args[0])
+        if isinstance(name, str) and name:
+            return _Identity(table, column, line, name.split(".")[-1].strip('"').lower())
+    if function == "identity" and len(args) == 3:
+        spec = _literal(args[2])
+        parts = spec.split(",") if isinstance(spec, str) else []
+        try:
+            start, step = (int(parts[0]), int(parts[1])) if len(parts) == 2 else (None, None)
+        except ValueError:
+            start, step = None, None
+        return _Identity(table, column, line, None, start, step)
+    return None
+
+
+_CREATE_MODIFIERS = {"OR", "REPLACE", "SECURE", "TRANSIENT", "TEMPORARY", "TEMP", "VOLATILE",
+                     "GLOBAL", "LOCAL", "UNLOGGED", "RECURSIVE", "IF", "NOT", "EXISTS"}
+_TWO_WORD_KINDS = {"FILE", "MATERIALIZED", "EXTERNAL", "DYNAMIC", "EVENT", "NETWORK", "STORAGE",
+                   "NOTIFICATION", "API", "ROW", "MASKING", "RESOURCE", "FOREIGN", "HYBRID",
+                   "ICEBERG", "DEFAULT", "TEXT", "ACCESS", "PASSWORD", "SESSION", "AUTHENTICATION"}
+
+
+def _command_words(tokens: list[Token]) -> list[str]:
+    """A raw statement's verb and object kind: ["CREATE", "STREAM"], ["ALTER", "TABLE"],
+    ["CREATE", "FILE FORMAT"], ["SET"]; TEMPORARY, OR REPLACE, IF NOT EXISTS are left out."""
+    words = [t.text.upper() for t in tokens[:8]]
+    if not words:
+        return []
+    verb, rest = words[0], words[1:]
+    if verb not in ("CREATE", "ALTER", "DROP"):
+        return [verb]
+    rest = [w for w in rest if w not in _CREATE_MODIFIERS] if verb == "CREATE" else rest
+    if not rest:
+        return [verb]
+    if rest[0] in _TWO_WORD_KINDS and len(rest) > 1:
+        return [verb, f"{rest[0]} {rest[1]}"]
+    return [verb, rest[0]]
+
+
+def _has_words(tokens: list[Token], *words: str) -> bool:
+    upper = [t.text.upper() for t in tokens]
+    return any(upper[i:i + len(words)] == list(words) for i in range(len(upper)))
 
 
 def _table_name(table: exp.Expr) -> tuple[str, bool, str]:

@@ -279,6 +279,7 @@ function renderPreview() {
     const tableWarnings = warnings.filter((w) => w.table === table.name);
     parts.push(el("div", { class: `preview-table${tableWarnings.length ? " has-warning" : ""}`, "data-table": table.name },
       el("h3", {}, `${table.name} `, el("span", { class: "muted" }, `${number(table.target_rows)} rows`)),
+      table.description ? el("p", { class: "muted table-description" }, table.description) : null,
       tableWarnings.filter((w) => !w.column).map((w) => el("p", { class: "warning" }, `⚠ ${w.message}`)),
       el("div", { class: "table-wrap" }, el("table", {},
         el("thead", {}, el("tr", {}, ["Column", "Type", "Null", "Unique", "Generation rule", "Samples"].map((h) => el("th", { scope: "col" }, h)),
@@ -287,7 +288,8 @@ function renderPreview() {
           const columnWarnings = byColumn(table.name, c.name);
           const edited = preview.edited.has(columnKey(table.name, c.name));
           return el("tr", { class: [columnWarnings.length ? "warned" : "", edited ? "edited-row" : ""].join(" ").trim(), "data-column": c.name },
-            el("td", {}, c.name, columnWarnings.map((w) => el("div", { class: "warning" }, `⚠ ${w.message}`))),
+            el("td", {}, c.name, c.comment ? el("div", { class: "muted column-comment" }, c.comment) : null,
+              columnWarnings.map((w) => el("div", { class: "warning" }, `⚠ ${w.message}`))),
             el("td", {}, typeText(c)),
             el("td", {}, c.required ? "NOT NULL" : "null"),
             el("td", {}, c.is_unique ? "unique" : ""),

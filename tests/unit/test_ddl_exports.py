@@ -1,0 +1,222 @@
+"""Whole warehouse exports import as they are: Snowflake GET_DDL('DATABASE', ...), Redshift's
+v_generate_tbl_ddl output and pg_dump --schema-only. Every table comes with its keys, every
+other statement is skipped with a warning naming its kind, sequences number their columns and
+comments are kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from dwsim.cli import describe_experiment
+from dwsim.ddl.importer import import_ddl
+from dwsim.engine.generator import Generator
+from dwsim.schema.canonical import canonical_json
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPORTS = [("snowflake_get_ddl.sql", "snowflake"), ("redshift_generated_ddl.sql", "redshift"),
+           ("postgres_pg_dump.sql", "postgres")]
+
+
+def load(file: str, dialect: str, **kw):
+    return import_ddl((ROOT / "examples" / file).read_bytes(), "export", dialect, **kw)
+
+
+def keys(experiment) -> dict[str, tuple]:
+    return {t.name: (t.primary_key, sorted((tuple(fk.columns), fk.ref_table, tuple(fk.ref_columns))
+                                           for fk in t.foreign_keys))
+            for t in experiment.tables}
+
+
+def skipped_kinds(experiment) -> set[str]:
+    kinds = set()
+    for w in experiment.warnings:
+        if w.code == "statement_skipped":
+            found = re.match(r"line \d+: (.+) statement skipped", w.message)
+            assert found, w.message
+            kinds.add(found.group(1))
+    return kinds
+
+
+def test_snowflake_get_ddl_imports_every_table_and_key():
+    experiment = load("snowflake_get_ddl.sql", "snowflake")
+    assert [t.name for t in experiment.tables] == [
+        "CUSTOMERS", "PRODUCTS", "ORDERS", "ORDER_LINES", "PAYMENTS", "STG_WEB_EVENTS"]
+    assert keys(experiment) == {
+        "CUSTOMERS": (["CUSTOMER_ID"], []),
+        "PRODUCTS": (["PRODUCT_ID"], []),
+        "ORDERS": (["ORDER_ID"], [(("CUSTOMER_ID",), "CUSTOMERS", ("CUSTOMER_ID",))]),
+        "ORDER_LINES": (["ORDER_ID", "LINE_NUMBER"], [
+            (("ORDER_ID",), "ORDERS", ("ORDER_ID",)),
+            (("PRODUCT_ID",), "PRODUCTS", ("PRODUCT_ID",))]),
+        "PAYMENTS": (["PAYMENT_ID"], [(("ORDER_ID",), "ORDERS", ("ORDER_ID",))]),
+        "STG_WEB_EVENTS": (["EVENT_ID"], [(("CUSTOMER_ID",), "CUSTOMERS", ("CUSTOMER_ID",))]),
+    }
+    assert experiment.table("CUSTOMERS").column("EMAIL").is_unique
+    assert experiment.table("PRODUCTS").column("SKU").is_unique
+    # The sequence is used by ORDERS.ORDER_ID's DEFAULT ...NEXTVAL, so it is not "skipped";
+    # the procedures' bodies ($$ ... ; ... $$ and '...;...') stay inside their statements.
+    assert skipped_kinds(experiment) == {
+        "CREATE DATABASE", "CREATE SCHEMA", "CREATE VIEW", "CREATE FILE FORMAT", "CREATE STAGE",
+        "CREATE STREAM", "CREATE TASK", "CREATE TAG", "CREATE PROCEDURE"}
+    procedures = [w for w in experiment.warnings if "CREATE PROCEDURE" in w.message]
+    assert [int(w.message.split(":")[0][5:]) for w in procedures] == [93, 103, 113]
+    assert {w.code for w in experiment.warnings} == {"statement_skipped", "semi_structured"}
+
+
+def test_redshift_generated_ddl_imports_every_table_and_key():
+    experiment = load("redshift_generated_ddl.sql", "redshift")
+    assert [t.name for t in experiment.tables] == [
+        "warehouses", "suppliers", "items", "stock_levels", "shipments", "shipment_lines"]
+    assert experiment.table("items").qualified_name == "ops.items"
+    assert keys(experiment) == {
+        "warehouses": (["warehouse_id"], []),
+        "suppliers": (["supplier_id"], []),
+        "items": (["item_id"], [(("supplier_id",), "suppliers", ("supplier_id",))]),
+        "stock_levels": (["warehouse_id", "item_id"], [
+            (("item_id",), "items", ("item_id",)),
+            (("warehouse_id",), "warehouses", ("warehouse_id",))]),
+        "shipments": (["shipment_id"], [(("warehouse_id",), "warehouses", ("warehouse_id",))]),
+        "shipment_lines": (["shipment_id", "line_no"], [
+            (("item_id",), "items", ("item_id",)),
+            (("shipment_id",), "shipments", ("shipment_id",))]),
+    }
+    assert experiment.table("warehouses").column("warehouse_code").is_unique
+    assert skipped_kinds(experiment) == {"ALTER TABLE ... OWNER TO"}
+    assert {w.code for w in experiment.warnings} == {"statement_skipped"}
+
+
+def test_pg_dump_schema_only_imports_every_table_and_key():
+    experiment = load("postgres_pg_dump.sql", "postgres")
+    assert [t.name for t in experiment.tables] == [
+        "agents", "customers", "tickets", "ticket_messages", "ticket_tags"]
+    assert keys(experiment) == {
+        "agents": (["id"], []),
+        "customers": (["id"], []),
+        "tickets": (["id"], [(("agent_id",), "agents", ("id",)),
+                             (("customer_id",), "customers", ("id",))]),
+        "ticket_messages": (["ticket_id", "message_no"], [
+            (("author_agent_id",), "agents", ("id",)),
+            (("ticket_id",), "tickets", ("id",))]),
+        "ticket_tags": (["ticket_id", "tag"], [(("ticket_id",), "tickets", ("id",))]),
+    }
+    assert experiment.table("agents").column("email").is_unique
+    assert experiment.table("agents").column("team").values == ["billing", "technical", "sales"]
+    assert experiment.table("tickets").column("priority").values == ["low", "normal", "high", "urgent"]
+    assert experiment.table("ticket_messages").column("message_no").min_value == 1
+    assert skipped_kinds(experiment) == {
+        "SET", "SELECT", "ALTER TYPE ... OWNER TO", "CREATE FUNCTION", "ALTER FUNCTION ... OWNER TO",
+        "ALTER TABLE ... OWNER TO", "ALTER SEQUENCE ... OWNER TO", "CREATE INDEX", "CREATE TRIGGER"}
+    assert [(w.code, w.table) for w in experiment.warnings if w.code != "statement_skipped"] == [
+        ("check_not_enforced", "tickets")]  # length(subject) > 0
+
+
+# -- 2. sequences make identities ------------------------------------------------------------
+def test_sequences_in_the_exports_make_identity_columns():
+    pg = load("postgres_pg_dump.sql", "postgres")
+    # ALTER SEQUENCE ... OWNED BY, CREATE SEQUENCE ... OWNED BY, ALTER COLUMN SET DEFAULT nextval
+    for table in ("agents", "customers", "tickets"):
+        column = pg.table(table).column("id")
+        assert column.identity and column.default is None, table
+    assert not pg.table("ticket_messages").column("message_no").identity
+    sf = load("snowflake_get_ddl.sql", "snowflake")
+    order_id = sf.table("ORDERS").column("ORDER_ID")  # DEFAULT ...ORDER_ID_SEQ.NEXTVAL
+    assert (order_id.identity, order_id.min_value, order_id.identity_step) == (True, 1000, 1)
+    rs = load("redshift_generated_ddl.sql", "redshift")
+    item_id = rs.table("items").column("item_id")  # DEFAULT "identity"(oid, 0, '1,1'::text)
+    assert (item_id.identity, item_id.min_value, item_id.identity_step) == (True, 1, 1)
+
+
+@pytest.mark.parametrize("sql", [
+    "CREATE TABLE t (id integer DEFAULT nextval('t_id_seq'::regclass) NOT NULL, v text)",
+    "CREATE SEQUENCE s START WITH 1 OWNED BY t.id; CREATE TABLE t (id integer NOT NULL, v text)",
+    "CREATE TABLE t (id integer NOT NULL, v text); ALTER SEQUENCE public.s OWNED BY public.t.id",
+    "CREATE TABLE t (id integer NOT NULL, v text);\n"
+    "ALTER TABLE t ALTER COLUMN id SET DEFAULT nextval('s'::regclass)",
+])
+def test_postgres_sequence_forms(sql):
+    experiment = import_ddl(sql, "t", "postgres")
+    assert experiment.table("t").column("id").identity
+    assert not experiment.table("t").column("v").identity
+    assert not [w for w in experiment.warnings if "SEQUENCE" in w.message]
+
+
+def test_sequence_steps_and_what_cannot_be_numbered():
+    experiment = import_ddl(
+        "CREATE SEQUENCE s START WITH 100 INCREMENT BY 10;\n"
+        "CREATE SEQUENCE unused;\n"
+        "CREATE TABLE t (id bigint DEFAULT nextval('s'::regclass), code text, n int);\n"
+        "ALTER SEQUENCE s2 OWNED BY t.code;\n"
+        "ALTER SEQUENCE s3 OWNED BY missing.id;\n"
+        "ALTER SEQUENCE s4 OWNED BY NONE;", "t", "postgres")
+    column = experiment.table("t").column("id")
+    assert (column.identity, column.min_value, column.identity_step) == (True, 100, 10)
+    assert not experiment.table("t").column("code").identity
+    warnings = [(w.code, w.message.split(" statement")[0]) for w in experiment.warnings]
+    assert ("statement_skipped", "line 2: CREATE SEQUENCE") in warnings
+    assert ("statement_skipped", "line 6: ALTER SEQUENCE") in warnings
+    assert [(w.table, w.column) for w in experiment.warnings if w.code == "sequence_ignored"] == [
+        ("t", "code"), ("missing", "id")]
+
+
+# -- 3. comments ----------------------------------------------------------------------------
+def test_comments_are_kept_on_tables_and_columns():
+    sf = load("snowflake_get_ddl.sql", "snowflake")
+    assert sf.table("CUSTOMERS").description == "One row per registered customer"
+    assert sf.table("CUSTOMERS").column("EMAIL").comment == "Login e-mail, unique"
+    assert sf.table("STG_WEB_EVENTS").column("EVENT_TYPE").comment == \
+        "page_view, add_to_cart or checkout"  # COMMENT ON COLUMN
+    rs = load("redshift_generated_ddl.sql", "redshift")
+    assert rs.table("warehouses").description == "Physical warehouses"
+    assert rs.table("items").column("sku").comment == "Stock keeping unit, as printed on the label"
+    pg = load("postgres_pg_dump.sql", "postgres")
+    assert pg.table("agents").description == "Support staff who answer tickets"
+    assert pg.table("customers").column("email").comment == "Where replies are sent"
+    assert pg.table("ticket_messages").column("body").comment == "Message text; markdown allowed"
+    body = canonical_json(pg)
+    assert body["tables"][0]["description"] == "Support staff who answer tickets"
+    text = describe_experiment(body)
+    assert "Support staff who answer tickets" in text
+    assert "-- Where replies are sent" in text
+
+
+def test_comment_on_something_unknown_is_a_warning():
+    experiment = import_ddl("CREATE TABLE t (a int);\nCOMMENT ON COLUMN t.zz IS 'x';\n"
+                            "COMMENT ON TABLE nope IS 'y'", "t", "postgres")
+    assert [(w.code, w.message[:7]) for w in experiment.warnings] == [
+        ("comment_ignored", "line 2:"), ("comment_ignored", "line 3:")]
+
+
+# -- generation -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("file", "dialect"), EXPORTS)
+def test_exports_generate_rows_whose_keys_join(file, dialect):
+    experiment = load(file, dialect, target_rows=300)
+    generator = Generator(experiment, 11)
+    batches = {t.name: generator.table(t.name).generate(0, 300) for t in experiment.tables}
+    for table in experiment.tables:
+        batch = batches[table.name]
+        assert batch.num_rows == 300
+        key = list(zip(*(batch.column(c).to_pylist() for c in table.primary_key), strict=True))
+        assert len(set(key)) == 300, table.name
+        for fk in table.foreign_keys:
+            parent = experiment.table(fk.ref_table)
+            ref = fk.ref_columns or parent.primary_key
+            parents = set(zip(*(batches[parent.name].column(c).to_pylist() for c in ref), strict=True))
+            children = {v for v in zip(*(batch.column(c).to_pylist() for c in fk.columns), strict=True)
+                        if None not in v}
+            assert children <= parents, (table.name, fk.columns)
+
+
+def test_raw_statements_are_named_by_their_kind():
+    experiment = import_ddl(
+        "create stream s on table t;\ncreate table t (a int);\n"
+        "create or replace secure view v as select 1;\nalter table t owner to x;\n"
+        "create or replace procedure p() returns int language sql as 'begin return 1; end;';",
+        "t", "snowflake")
+    assert [t.name for t in experiment.tables] == ["t"]
+    assert skipped_kinds(experiment) == {"CREATE STREAM", "CREATE VIEW", "ALTER TABLE ... OWNER TO",
+                                         "CREATE PROCEDURE"}
+    with pytest.raises(Exception, match="this CREATE TABLE uses syntax"):
+        import_ddl("create or replace table t (a int) with tag (x = 1) weird stuff", "t", "snowflake")
