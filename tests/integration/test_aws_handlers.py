@@ -175,6 +175,39 @@ def test_api_errors_over_http(aws):
     assert api(aws, "api-list-experiments.json") == (200, {"experiments": []}), "nothing stored"
 
 
+def with_body(**changes):
+    """Mutate an event's JSON body."""
+    def mutate(e: dict) -> None:
+        body = json.loads(e["body"])
+        body.update(changes)
+        e["body"] = json.dumps(body)
+    return mutate
+
+
+def test_no_request_takes_the_api_down(aws, monkeypatch):
+    """Row targets out of range, coercible strings and booleans, deep nesting and an
+    unexpected error: each a JSON error with a 4xx, or a 500 naming the request id."""
+    for target_rows in (10**12, "10", True, {"lineitem": "5"}):
+        status, body = api(aws, "api-import-sql.json", with_body(target_rows=target_rows))
+        assert status == 422 and body["error"]["code"] == "invalid_request", (target_rows, body)
+        assert body["error"]["details"][0]["location"].startswith("target_rows")
+    status, body = api(aws, "api-create-experiment.json",
+                       lambda e: e.update(body="[" * 50_000 + "]" * 50_000))
+    assert status == 400 and "nested too deeply" in body["error"]["message"]
+    imported(aws)
+    for rows in ({"orders": True}, {"orders": "5"}):
+        status, body = api(aws, "api-generate.json", with_body(rows=rows))
+        assert status == 422 and body["error"]["details"][0]["location"] == "rows.orders"
+    from dwsim.api import experiments as routes
+
+    monkeypatch.setattr(routes, "delete_experiment", lambda *a: {}["boom"])
+    status, body = api(aws, "api-delete-experiment.json")
+    assert status == 500 and body["error"] == {
+        "code": "internal_error", "request_id": event("api-delete-experiment.json")[
+            "requestContext"]["requestId"], "message": body["error"]["message"]}
+    assert api(aws, "api-list-experiments.json")[0] == 200, "the API still answers"
+
+
 def test_when_the_execution_cannot_start_the_run_fails_and_the_claim_is_released(aws, monkeypatch):
     imported(aws)
     missing = aws.state_machine_arn.replace("dwsim-generate", "does-not-exist")

@@ -189,3 +189,62 @@ def test_create_dry_run_refuses_at_the_column(cli, tmp_path):
     code, out, err = cli("experiment", "create", str(schema), "--dry-run")
     assert code == 1 and out == ""
     assert err.startswith("error: schema invalid: table 't', column 'n': dw-sim cannot make")
+
+
+# -- every failure under --json is the error envelope -------------------------------------------
+def test_an_unexpected_error_under_json_is_the_error_envelope(cli, monkeypatch):
+    import dwsim.experiments
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(dwsim.experiments, "preview", boom)
+    code, _, err = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                       "--dry-run", "--json")
+    assert code == 1 and len(err.strip().splitlines()) == 1
+    error = json.loads(err)["error"]
+    assert error["code"] == "internal_error"
+    assert "RuntimeError: disk on fire" in error["message"]
+    code, _, err = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                       "--dry-run")
+    assert code == 1 and err.startswith("error: internal error: RuntimeError: disk on fire")
+
+
+def test_an_interrupt_under_json_is_the_error_envelope(cli, monkeypatch):
+    import dwsim.experiments
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(dwsim.experiments, "preview", interrupted)
+    code, _, err = cli("experiment", "import-sql", TPCH, "--name", "tpch", "--dialect", "redshift",
+                       "--dry-run", "--json")
+    assert code == 130 and json.loads(err)["error"]["code"] == "interrupted"
+
+
+def test_a_usage_error_under_json_is_the_error_envelope(cli, capsys):
+    with pytest.raises(SystemExit) as info:
+        cli("experiment", "import-sql", TPCH, "--dialect", "oracle", "--json")
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    error = json.loads(err)["error"]
+    assert error["code"] == "usage" and "invalid choice: 'oracle'" in error["message"]
+    assert error["details"]["usage"].startswith("usage: dw-sim experiment import-sql")
+    with pytest.raises(SystemExit):
+        cli("experiment", "import-sql", TPCH, "--dialect", "oracle")
+    assert "invalid choice" in capsys.readouterr().err  # argparse's own text without --json
+
+
+def test_a_domain_error_under_json_is_unchanged(cli):
+    code, _, err = cli("experiment", "show", "ghost", "--json")
+    assert code == 1 and json.loads(err) == {
+        "error": {"code": "not_found", "message": json.loads(err)["error"]["message"]}}
+
+
+def test_a_deeply_nested_schema_is_invalid_input(cli, tmp_path):
+    schema = tmp_path / "deep.json"
+    schema.write_text("[" * 100_000 + "]" * 100_000)
+    code, _, err = cli("experiment", "create", str(schema), "--json")
+    assert code == 1 and json.loads(err)["error"]["code"] == "invalid_input"
+    assert "nested too deeply" in json.loads(err)["error"]["message"]

@@ -185,7 +185,7 @@ def test_redshift_identity_tables_load_with_explicit_ids():
 def test_snowflake_autoincrement_columns_are_loaded_by_name():
     sql = _load_sql("CREATE TABLE a (id NUMBER AUTOINCREMENT START 1 INCREMENT 1, v INT)",
                     "snowflake")
-    assert "COPY INTO a FROM @<stage>/a/\n  FILE_FORMAT = (TYPE = PARQUET) " \
+    assert "COPY INTO a FROM '@<stage>/a/'\n  FILE_FORMAT = (TYPE = PARQUET) " \
            "MATCH_BY_COLUMN_NAME = CASE_INSENSITIVE;" in sql
 
 

@@ -7,6 +7,8 @@ non-zero exit (2 for usage, 1 otherwise); --debug adds the traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import sys
 import time
@@ -456,26 +458,60 @@ def _error_line(exc: DwSimError) -> str:
     return exc.message
 
 
+def _fail(args_json: bool, code: str, message: str, details: Any = None) -> None:
+    """One line on stderr: the error envelope under --json, `error: message` otherwise."""
+    if args_json:
+        body: dict[str, Any] = {"code": code, "message": message}
+        if details is not None:
+            body["details"] = details
+        line = json.dumps({"error": body}, default=str)
+    else:
+        line = f"error: {message}"
+    print(line.replace("\n", " "), file=sys.stderr)
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """parse_args, with a usage error as the JSON envelope (exit 2) when --json is given."""
+    raw = list(sys.argv[1:] if argv is None else argv)
+    if "--json" not in raw:
+        return parser.parse_args(raw)
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            return parser.parse_args(raw)
+    except SystemExit as exc:
+        text = captured.getvalue().strip()
+        if exc.code in (0, None):
+            sys.stderr.write(captured.getvalue())
+            raise
+        lines = text.splitlines()
+        message = lines[-1].split(" error: ", 1)[-1] if lines else "invalid arguments"
+        _fail(True, "usage", message, {"usage": " ".join(lines[:-1]).strip()} if lines else None)
+        raise SystemExit(2) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = _parse(parser, argv)
     try:
         args.settings = _settings(args)
         return args.handler(args, build_services(args.settings))
     except DwSimError as exc:
         if args.debug:
             traceback.print_exc()
-        line = json.dumps(exc.to_dict()) if args.json else f"error: {_error_line(exc)}"
-        print(line.replace("\n", " "), file=sys.stderr)
+        if args.json:
+            print(json.dumps(exc.to_dict(), default=str).replace("\n", " "), file=sys.stderr)
+        else:
+            _fail(False, exc.code, _error_line(exc))
         return 1
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        _fail(args.json, "interrupted", "interrupted")
         return 130
     except Exception as exc:  # noqa: BLE001 - the CLI's last line of defence
         if args.debug:
             traceback.print_exc()
-        message = f"internal error: {type(exc).__name__}: {exc}".replace("\n", " ")
-        print(f"error: {message} (rerun with --debug for the traceback)", file=sys.stderr)
+        _fail(args.json, "internal_error", f"internal error: {type(exc).__name__}: {exc} "
+              "(rerun with --debug for the traceback)")
         return 1
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from dwsim.ddl.importer import import_ddl
 from dwsim.engine.samples import sample_experiment
-from dwsim.errors import InputTooLarge, InvalidInput
+from dwsim.errors import InputTooLarge, InvalidInput, SqlSyntaxError
 from dwsim.metadata.base import MetadataStore
 from dwsim.metadata.records import StoredExperiment
 from dwsim.objects.base import ObjectStore
@@ -31,6 +31,9 @@ def parse_schema_json(text: str | bytes, source: str = "the schema") -> Any:
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"{source} is not valid JSON: {exc.msg} at line {exc.lineno}, "
                            f"column {exc.colno}", {"line": exc.lineno, "column": exc.colno}) from None
+    except RecursionError:
+        raise InvalidInput(f"{source} is nested too deeply to process; an experiment schema "
+                           "needs only a few levels") from None
 
 
 def create_experiment(store: MetadataStore, raw: Any) -> StoredExperiment:
@@ -57,11 +60,16 @@ def interpret_sql(sql: str | bytes, name: str, dialect: str,
                   description: str | None = None) -> Experiment:
     """DDL to a validated experiment, without storing it (the dry run). `target_rows` is one
     count for every table, or a mapping whose "*" entry (if any) is the default."""
-    if isinstance(target_rows, dict):
-        rows = dict(target_rows)
-        default = rows.pop("*", None)
-        return import_ddl(sql, name, dialect, default, description, table_rows=rows)
-    return import_ddl(sql, name, dialect, target_rows, description)
+    try:
+        if isinstance(target_rows, dict):
+            rows = dict(target_rows)
+            default = rows.pop("*", None)
+            return import_ddl(sql, name, dialect, default, description, table_rows=rows)
+        return import_ddl(sql, name, dialect, target_rows, description)
+    except RecursionError:
+        raise SqlSyntaxError("the SQL nests expressions too deeply to parse (thousands of "
+                             "parentheses or chained operators); simplify the CHECK or "
+                             "DEFAULT expressions") from None
 
 
 def delete_experiment(store: MetadataStore, objects: ObjectStore, name: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import mimetypes
 import sys
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,7 +56,16 @@ class Handler(BaseHTTPRequestHandler):
         from dwsim.api.app import lambda_handler
 
         url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True  # the body's end is unknown: do not read on
+            self._plain(400, json.dumps({"error": {"code": "invalid_input", "message":
+                        "the Content-Length header is not a non-negative integer"}}),
+                        "application/json")
+            return
         body = self.rfile.read(min(length, MAX_READ)) if length else None
         if length > MAX_READ:  # drain what we will not use, so the connection stays sane
             remaining = length - MAX_READ
@@ -113,6 +123,16 @@ class Handler(BaseHTTPRequestHandler):
                             "application/json")
         except BrokenPipeError:
             pass
+        except Exception as exc:  # noqa: BLE001 - one bad request never stops the server
+            traceback.print_exc(file=sys.stderr)
+            self.close_connection = True
+            try:
+                self._plain(500, json.dumps({"error": {
+                    "code": "internal_error",
+                    "message": f"an unexpected error stopped this request: {type(exc).__name__}"}}),
+                    "application/json")
+            except OSError:
+                pass
 
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = do_OPTIONS = do_HEAD = _dispatch
 

@@ -6,9 +6,11 @@ import json
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
+from aws_lambda_powertools.event_handler.exceptions import ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
+from pydantic import ValidationError
 
 from dwsim.api import experiments, runs, ui
 from dwsim.api.context import MAX_BODY_BYTES
@@ -67,6 +69,52 @@ def domain_error(exc: DwSimError) -> Response:
 @app.exception_handler(RequestValidationError)
 def validation_error(exc: RequestValidationError) -> Response:
     return from_validation(exc.errors())
+
+
+@app.exception_handler(ValidationError)
+def model_validation_error(exc: ValidationError) -> Response:
+    """A model refused a value the request models let through: a 422 saying where and what."""
+    logger.info("request refused", extra={"code": "invalid_request", "error": str(exc)})
+    return from_validation(exc.errors(include_url=False, include_input=False))
+
+
+@app.exception_handler(RecursionError)
+def too_deep(exc: RecursionError) -> Response:
+    logger.info("request refused", extra={"code": "too_deeply_nested"})
+    return error_response(400, "invalid_input", "the request is nested too deeply to process "
+                          "(JSON nested thousands of levels deep); an experiment schema needs "
+                          "only a few levels")
+
+
+@app.exception_handler(ServiceError)
+def service_error(exc: ServiceError) -> Response:
+    """Powertools' own HTTP errors keep their status, in dw-sim's error shape."""
+    code = "invalid_input" if exc.status_code == 400 else f"http_{exc.status_code}"
+    return error_response(exc.status_code, code, str(exc.msg))
+
+
+def request_id() -> str | None:
+    """The API Gateway request id, else the Lambda invocation's."""
+    event = getattr(app, "current_event", None)
+    raw = event.raw_event if event is not None else {}
+    rid = (raw.get("requestContext") or {}).get("requestId") if isinstance(raw, dict) else None
+    return rid or getattr(getattr(app, "lambda_context", None), "aws_request_id", None)
+
+
+@app.exception_handler(Exception)
+def internal_error(exc: Exception) -> Response:
+    """The last line of defence: whatever else a route raises becomes a 500 JSON error with the
+    request id to quote, and its traceback goes to the log."""
+    rid = None
+    try:
+        rid = request_id()
+    except Exception:  # noqa: BLE001 - never fail while reporting a failure
+        pass
+    logger.exception("unexpected error", extra={"request_id": rid,
+                                                 "error_type": type(exc).__name__})
+    return error_response(500, "internal_error",
+                          "an unexpected error stopped this request; it is logged"
+                          + (f" under request id {rid}" if rid else ""), request_id=rid)
 
 
 @app.not_found

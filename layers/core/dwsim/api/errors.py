@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import re
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
 from dwsim.errors import DwSimError, InvalidInput
 
 
-def error_response(status: int, code: str, message: str, details=None) -> Response:
+def error_response(status: int, code: str, message: str, details=None,
+                   request_id: str | None = None) -> Response:
     body = {"code": code, "message": message}
     if details is not None:
         body["details"] = details
+    if request_id is not None:
+        body["request_id"] = request_id
     return Response(status_code=status, content_type=content_types.APPLICATION_JSON,
                     body=json.dumps({"error": body}, default=str))
 
@@ -21,13 +25,27 @@ def from_domain(exc: DwSimError) -> Response:
     return error_response(exc.status, exc.code, exc.message, exc.details)
 
 
+# The tags pydantic puts in a location for each member of a union ("constrained-int",
+# "dict[str,constrained-int]"): not where the value is, so left out of the location.
+_UNION_TAG = re.compile(r"^(constrained-\w+|\w+\[.*\]|int|str|bool|float)$")
+
+
 def from_validation(errors: list[dict]) -> Response:
     """Powertools' request validation errors, reworded to say where and what."""
     if any(e.get("type") == "json_invalid" for e in errors):
         return from_domain(InvalidInput("the request body is not valid JSON"))
+    # A value refused by every member of a union gets one error per member; the members whose
+    # type did not match say less than the one whose type matched ({"t": 10**12} for
+    # int | dict[str, int] is too large, not "not an integer").
+    in_union = [e for e in errors if any(isinstance(p, str) and _UNION_TAG.match(p)
+                                         for p in e.get("loc", ()))]
+    if any(not str(e.get("type", "")).endswith("_type") for e in in_union):
+        errors = [e for e in errors
+                  if e not in in_union or not str(e.get("type", "")).endswith("_type")]
     problems = []
     for e in errors:
-        where = ".".join(str(p) for p in e.get("loc", ()) if p != "body")
+        where = ".".join(str(p) for p in e.get("loc", ())
+                         if p != "body" and not (isinstance(p, str) and _UNION_TAG.match(p)))
         problems.append({"location": where, "rule": e.get("type", "invalid"),
                          "message": e.get("msg", "invalid")})
     first = problems[0] if problems else {"location": "", "message": "invalid request"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,21 +10,28 @@ from dwsim.metadata.records import ExperimentSummary, RunRecord, RunStatus, UtcT
 
 
 class _Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """Request bodies are checked strictly: unknown fields, and a string or boolean where a
+    number belongs ("10", true), are refused with a 422 rather than converted."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+MAX_ROWS = 10_000_000_000  # a table's row target at most (as the experiment schema allows)
+Rows = Annotated[int, Field(ge=0, le=MAX_ROWS)]
 
 
 class ImportSqlRequest(_Request):
     name: str = Field(description="experiment name", min_length=1, max_length=64)
     sql: str = Field(description="CREATE TABLE DDL (1 MiB at most)")
     dialect: Literal["redshift", "snowflake", "postgres"]
-    target_rows: int | dict[str, int] | None = Field(
+    target_rows: Rows | dict[str, Rows] | None = Field(
         default=None, description="rows for every table, or per table (key '*' is the default)")
     description: str | None = None
     dry_run: bool = Field(default=False, description="interpret without storing")
 
 
 class GenerateRequest(_Request):
-    rows: dict[str, int] | None = Field(default=None, description="row targets per table")
+    rows: dict[str, Rows] | None = Field(default=None, description="row targets per table")
     seed: int | None = Field(default=None, ge=0, description="same seed, same rows")
     batch_rows: int | None = Field(default=None, ge=1, description="rows per Parquet part")
     compression: Literal["snappy", "zstd", "gzip", "none"] = "snappy"

@@ -7,7 +7,7 @@ import re
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 EXPERIMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 # Quoted identifiers keep any printable text except what would break an output path.
-QUOTED_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f/\\]")
+QUOTED_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029/\\]")
 
 # Words the warehouse refuses as an unquoted table or column name in CREATE TABLE; a quoted
 # identifier may be any of them. Sourced from each warehouse's documentation:
@@ -84,14 +84,30 @@ def reserved_in(word: str, dialect: str | None, kind: str = "column") -> list[st
     return found
 
 
+def quoted_name_problem(name: str) -> str | None:
+    """Why a quoted name cannot be used, or None. Table names become folder names in object
+    keys (`.../<run_id>/<table>/part-00000.parquet`), so a name must be one safe key segment:
+    not empty, not '.' or '..', no '/', '\\' or control character, no leading or trailing
+    whitespace. Column names follow the same rule."""
+    if not name.strip():
+        return f"quoted identifier {name!r} is empty or only whitespace"
+    if name in (".", ".."):
+        return (f"quoted identifier {name!r} is refused: '.' and '..' are not usable as "
+                "folder names in the run's output")
+    if QUOTED_FORBIDDEN.search(name):
+        return (f"quoted identifier {name!r} contains a control character, '/' or '\\', "
+                "which cannot be part of a folder name in the run's output")
+    if name != name.strip():
+        return f"quoted identifier {name!r} starts or ends with whitespace"
+    return None
+
+
 def identifier_problem(name: str, quoted: bool, dialect: str | None,
                        kind: str = "column") -> tuple[str, str] | None:
     """(rule, message) when `name` is not a usable `kind` ("table" or "column") name."""
     if quoted:
-        if not name.strip() or QUOTED_FORBIDDEN.search(name):
-            return ("identifier", f"quoted identifier {name!r} is empty or contains a control "
-                    "character, '/' or '\\'")
-        return None
+        problem = quoted_name_problem(name)
+        return ("identifier", problem) if problem else None
     if not IDENTIFIER.match(name):
         return ("identifier", f"{name!r} is not a valid identifier: use letters, digits and "
                 "underscores, starting with a letter or underscore (or quote it in DDL)")

@@ -4,7 +4,7 @@ column's name and type when the schema gives none (so DDL gives realistic data u
 from __future__ import annotations
 
 import datetime as dt
-import functools
+import difflib
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,21 +131,59 @@ def infer_rule(name: str, data_type: DataType, table: str | None = None) -> str 
     return None
 
 
-@functools.lru_cache(maxsize=1)
-def _faker():
-    from faker import Faker
+# The Faker providers a `faker_rule` may name: en_US methods that take no arguments and return
+# one short text or number quickly. Anything else Faker has is refused: generators of files and
+# documents (binary, image, zip, tar, json, xml, csv, dsv, fixed_width, profile, ...), methods
+# that change the generator (seed_instance, add_provider, ...), helpers that need arguments or
+# return lists and objects (random_*, py*, words, sentences, date_time, ...). Listed in the
+# README ("Faker rules"); tests/unit/test_faker_rules.py runs every one.
+FAKER_RULES: dict[str, tuple[str, ...]] = {
+    "person": (
+        "name", "name_female", "name_male", "name_nonbinary", "first_name",
+        "first_name_female", "first_name_male", "first_name_nonbinary", "last_name",
+        "last_name_female", "last_name_male", "last_name_nonbinary", "prefix", "prefix_female",
+        "prefix_male", "prefix_nonbinary", "suffix", "suffix_female", "suffix_male",
+        "suffix_nonbinary", "ssn", "ein", "itin", "passport_number", "language_name",
+        "language_code", "locale"),
+    "address": (
+        "address", "street_address", "street_name", "street_suffix", "building_number",
+        "secondary_address", "city", "city_prefix", "city_suffix", "state", "state_abbr",
+        "administrative_unit", "postcode", "postalcode", "postalcode_plus4", "zipcode",
+        "zipcode_plus4", "country", "country_code", "current_country", "current_country_code",
+        "military_apo", "military_dpo", "military_ship", "military_state", "license_plate",
+        "vin", "timezone"),
+    "internet": (
+        "email", "safe_email", "free_email", "company_email", "ascii_email",
+        "ascii_safe_email", "ascii_free_email", "ascii_company_email", "free_email_domain",
+        "user_name", "password", "domain_name", "domain_word", "safe_domain_name", "tld",
+        "hostname", "url", "uri", "uri_path", "uri_page", "uri_extension", "slug", "ipv4",
+        "ipv4_private", "ipv4_public", "ipv6", "mac_address", "port_number", "http_method",
+        "http_status_code", "user_agent", "chrome", "firefox", "safari", "opera",
+        "internet_explorer", "mime_type", "emoji"),
+    "company and job": ("company", "company_suffix", "catch_phrase", "bs", "job", "job_female",
+                        "job_male"),
+    "phone": ("phone_number", "basic_phone_number", "country_calling_code", "msisdn"),
+    "date and time (text)": (
+        "date", "time", "iso8601", "month", "month_name", "day_of_month", "day_of_week",
+        "am_pm", "century", "unix_time"),
+    "lorem": ("word", "sentence", "text", "paragraph"),
+    "color": ("color", "color_name", "safe_color_name", "hex_color", "safe_hex_color",
+              "rgb_color", "rgb_css_color"),
+    "money and banking": (
+        "currency_code", "currency_name", "currency_symbol", "cryptocurrency_code",
+        "cryptocurrency_name", "pricetag", "credit_card_number", "credit_card_provider",
+        "credit_card_expire", "credit_card_security_code", "iban", "bban", "swift", "swift8",
+        "swift11", "aba", "bank"),
+    "files": ("file_name", "file_extension", "file_path", "unix_device", "unix_partition"),
+    "codes and hashes": ("uuid4", "md5", "sha1", "sha256", "ean", "ean8", "ean13", "isbn10",
+                         "isbn13", "upc_a", "upc_e"),
+}
+ALLOWED_FAKER_RULES = frozenset(rule for rules in FAKER_RULES.values() for rule in rules)
 
-    return Faker("en_US")
 
-
-@functools.lru_cache(maxsize=4096)
 def is_faker_rule(rule: str) -> bool:
-    if rule.startswith("_") or not re.fullmatch(r"[a-z_][a-z0-9_]*", rule):
-        return False
-    try:
-        return callable(getattr(_faker(), rule))
-    except AttributeError:
-        return False
+    """Whether `rule` is one of the allowed value-producing Faker providers."""
+    return rule in ALLOWED_FAKER_RULES
 
 
 def rule_problem(rule: str, data_type: DataType) -> str | None:
@@ -158,5 +196,9 @@ def rule_problem(rule: str, data_type: DataType) -> str | None:
         return None
     if is_faker_rule(rule):
         return None
-    return (f"unknown faker_rule '{rule}': use a Faker provider method (email, city, "
-            f"first_name, ...) or one of dw-sim's rules: {', '.join(BUILTIN_RULES)}")
+    close = difflib.get_close_matches(rule, [*ALLOWED_FAKER_RULES, *BUILTIN_RULES], n=3)
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    return (f"unknown faker_rule '{rule}'{hint}: use one of the {len(ALLOWED_FAKER_RULES)} "
+            "value-producing Faker providers on dw-sim's Faker allowlist (listed in the README "
+            "under \"Faker rules\": email, city, first_name, company, sentence, uuid4, ...) "
+            f"or one of dw-sim's rules: {', '.join(BUILTIN_RULES)}")
