@@ -10,11 +10,12 @@ from moto import mock_aws
 
 from dwsim.metadata.dynamodb import DynamoDBStore
 from dwsim.metadata.sqlite import SQLiteStore
-from tests.support.aws import reload_settings
+from tests.support.aws import make_moto_dynamodb_atomic, reload_settings
 from tests.support.postgres import postgres_server  # noqa: F401 - a session fixture
 from tests.support.template import ROOT, create_metadata_table
 
 MARKERS = ("unit", "integration", "e2e", "infra")
+make_moto_dynamodb_atomic()
 
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")

@@ -147,3 +147,29 @@ def reload_settings() -> None:
 
 
 __all__ = ["BUCKET", "Deployment", "Path", "TABLE", "reload_settings", "rest_event"]
+
+
+def make_moto_dynamodb_atomic() -> None:
+    """DynamoDB applies each write (a conditional put, update or delete, or a whole
+    TransactWriteItems) atomically; moto checks the conditions and then writes without a lock,
+    so two threads can both pass `attribute_not_exists` and both write (seen: two runs started
+    by eight concurrent starts, about once in dozens of runs). One lock around moto's write
+    calls gives its mock the service's documented atomicity; our code is not touched."""
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("transact_write_items", "put_item", "update_item", "delete_item"):
+        method = getattr(DynamoDBBackend, name)
+        if getattr(method, "_dwsim_atomic", False):
+            continue
+
+        def atomic(self, *args, _method=method, **kwargs):
+            with lock:
+                return _method(self, *args, **kwargs)
+
+        functools.update_wrapper(atomic, method)
+        atomic._dwsim_atomic = True
+        setattr(DynamoDBBackend, name, atomic)
