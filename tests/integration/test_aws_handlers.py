@@ -251,3 +251,20 @@ def test_a_stopped_execution_and_its_status_event_leave_the_run_aborted(aws):
     status, again = api(aws, "api-generate.json")
     assert status == 202, "the claim was released"
     aws.wait(again["executor"]["execution_arn"])
+
+
+def test_runs_are_listed_as_small_summaries_a_page_at_a_time(aws):
+    imported(aws)
+    started = []
+    for _ in range(3):
+        status, run = aws.api("POST", "/api/experiments/tpch/generate", {"batch_rows": 5000})
+        assert status == 202
+        aws.wait(run["executor"]["execution_arn"])
+        started.append(run["run_id"])
+    status, first = aws.api("GET", "/api/experiments/tpch/runs?limit=2")
+    assert status == 200 and [r["run_id"] for r in first["runs"]] == started[::-1][:2]
+    assert all("files" not in t and t["file_count"] >= 1 for r in first["runs"] for t in r["tables"])
+    assert all("load_sql" not in r and "traceback" not in r for r in first["runs"])
+    status, rest = aws.api("GET", f"/api/experiments/tpch/runs?limit=2&next_token={first['next_token']}")
+    assert [r["run_id"] for r in rest["runs"]] == started[:1] and rest["next_token"] is None
+    assert aws.api("GET", "/api/experiments/tpch/runs?limit=0")[0] == 422

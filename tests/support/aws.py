@@ -111,11 +111,16 @@ class Deployment:
 
 def rest_event(method: str, path: str, body: Any = None) -> dict:
     """An API Gateway REST proxy event, as the deployed API sends it."""
+    from urllib.parse import parse_qs
+
+    path, _, query = path.partition("?")
+    multi = parse_qs(query, keep_blank_values=True) or None
     return {
         "resource": "/{proxy+}", "path": path, "httpMethod": method,
         "headers": {"Content-Type": "application/json", "x-api-key": "test-key"},
         "multiValueHeaders": {"Content-Type": ["application/json"]},
-        "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "queryStringParameters": {k: v[-1] for k, v in multi.items()} if multi else None,
+        "multiValueQueryStringParameters": multi,
         "pathParameters": {"proxy": path.removeprefix("/")}, "stageVariables": None,
         "requestContext": {"resourcePath": "/{proxy+}", "httpMethod": method, "path": f"/prod{path}",
                            "stage": "prod", "requestId": f"req-{time.monotonic_ns()}",

@@ -118,7 +118,7 @@ def test_generate_bodies_are_not_coerced(api, payload, location):
     status, body = api("POST", "/api/experiments/a/generate", payload)
     assert status == 422, body
     assert body["error"]["details"][0]["location"] == location
-    assert api("GET", "/api/experiments/a/runs")[1] == {"runs": []}
+    assert api("GET", "/api/experiments/a/runs")[1] == {"runs": [], "next_token": None}
 
 
 def test_well_typed_bodies_still_work(api):

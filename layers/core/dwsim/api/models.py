@@ -6,7 +6,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from dwsim.metadata.records import ExperimentSummary, RunRecord, RunStatus, UtcTimestamp
+from dwsim.metadata.records import (
+    ExperimentSummary,
+    Progress,
+    RunRecord,
+    RunStatus,
+    UtcTimestamp,
+)
 
 
 class _Request(BaseModel):
@@ -109,8 +115,41 @@ class ExperimentPreview(ExperimentDocument):
     sampling: Sampling
 
 
-class RunList(BaseModel):
-    runs: list[RunRecord]
+class TableSummary(BaseModel):
+    name: str
+    rows: int
+    bytes: int
+    file_count: int
+
+
+class RunSummary(BaseModel):
+    """A run without its file lists, load SQL and traceback (GET the run for those): lists
+    stay small however many parts the runs wrote."""
+
+    run_id: str
+    experiment: str
+    status: RunStatus
+    started_at: UtcTimestamp
+    finished_at: UtcTimestamp | None = None
+    duration_seconds: float | None = None
+    seed: int
+    progress: Progress
+    output: str | None = None
+    error: str | None = None
+    tables: list[TableSummary]
+
+    @classmethod
+    def of(cls, run: RunRecord) -> RunSummary:
+        return cls(**run.model_dump(include={"run_id", "experiment", "status", "started_at",
+                                             "finished_at", "duration_seconds", "seed",
+                                             "progress", "output", "error"}),
+                   tables=[TableSummary(name=t.name, rows=t.rows, bytes=t.bytes,
+                                        file_count=len(t.files)) for t in run.tables])
+
+
+class RunPage(BaseModel):
+    runs: list[RunSummary]
+    next_token: str | None = Field(default=None, description="pass as next_token for older runs")
 
 
 class Deleted(BaseModel):

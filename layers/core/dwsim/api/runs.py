@@ -6,16 +6,17 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from dwsim.api import context
 from dwsim.api.experiments import Name, json_response
-from dwsim.api.models import GenerateRequest, RunList
+from dwsim.api.models import GenerateRequest, RunPage, RunSummary
 from dwsim.metadata.records import RunRecord
 from dwsim.runs.lifecycle import cancel_generation, start_generation
 
 router = Router()
 RunId = Annotated[str, Path(description="run id", min_length=1, max_length=64)]
+MAX_PAGE = 100
 
 
 @router.post("/api/experiments/<name>/generate", summary="Start a run (one active run at a time)")
@@ -27,9 +28,17 @@ def generate(name: Name, request: Annotated[GenerateRequest, Body()] = None) -> 
     return json_response(run, 202)
 
 
-@router.get("/api/experiments/<name>/runs", summary="An experiment's runs, newest first")
-def list_runs(name: Name) -> RunList:
-    return RunList(runs=context.current().services.store.list_runs(name))
+@router.get("/api/experiments/<name>/runs", summary="An experiment's runs, newest first, a page at a time")
+def list_runs(name: Name,
+              limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="runs per page")] = 20,
+              next_token: Annotated[str | None, Query(max_length=64,
+                                                      description="the previous page's token")] = None,
+              ) -> RunPage:
+    runs = context.current().services.store.list_runs(name, limit + 1, next_token)
+    more = len(runs) > limit
+    page = runs[:limit]
+    return RunPage(runs=[RunSummary.of(r) for r in page],
+                   next_token=page[-1].run_id if more else None)
 
 
 @router.get("/api/experiments/<name>/runs/<run_id>", summary="One run's record")

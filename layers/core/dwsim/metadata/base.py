@@ -40,8 +40,10 @@ class MetadataStore(ABC):
         """NotFound if there is no such run."""
 
     @abstractmethod
-    def list_runs(self, experiment: str) -> list[RunRecord]:
-        """The experiment's runs, newest first; NotFound if there is no experiment."""
+    def list_runs(self, experiment: str, limit: int | None = None,
+                  before: str | None = None) -> list[RunRecord]:
+        """The experiment's runs, newest first, at most `limit`, only those older than the
+        run id `before` (a page's last id); NotFound if there is no experiment."""
 
     @abstractmethod
     def last_run(self, experiment: str) -> RunRecord | None:

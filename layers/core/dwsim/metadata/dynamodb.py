@@ -174,11 +174,26 @@ class DynamoDBStore(MetadataStore):
             raise NotFound(f"run '{run_id}' of experiment '{experiment}' not found")
         return self._run_from(item)
 
-    def list_runs(self, experiment: str) -> list[RunRecord]:
+    def list_runs(self, experiment: str, limit: int | None = None,
+                  before: str | None = None) -> list[RunRecord]:
         if not self._exists(experiment_pk(experiment), "META"):
             raise NotFound(f"experiment '{experiment}' not found")
-        runs = [self._run_from(item) for item in self._items(experiment, "RUN#")]
-        return sorted(runs, key=lambda r: r.run_id, reverse=True)
+        # Run ids sort by time: newest first is the RUN# range read backwards.
+        pk = experiment_pk(experiment)
+        condition = Key("pk").eq(pk) & (Key("sk").between("RUN#", f"RUN#{before}") if before
+                                         else Key("sk").begins_with("RUN#"))
+        kwargs: dict[str, Any] = {"KeyConditionExpression": condition, "ScanIndexForward": False,
+                                  "ConsistentRead": True}
+        runs: list[RunRecord] = []
+        while limit is None or len(runs) < limit:
+            if limit is not None:
+                kwargs["Limit"] = limit - len(runs) + 1
+            page = self.table.query(**kwargs)
+            runs += [self._run_from(i) for i in page["Items"] if i["sk"] != f"RUN#{before}"]
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return runs if limit is None else runs[:limit]
 
     def last_run(self, experiment: str) -> RunRecord | None:
         # Run ids sort by time, so the newest run is the last RUN# sort key.

@@ -160,12 +160,16 @@ class SQLiteStore(MetadataStore):
             raise NotFound(f"run '{run_id}' of experiment '{experiment}' not found")
         return self._run_from(row)
 
-    def list_runs(self, experiment: str) -> list[RunRecord]:
+    def list_runs(self, experiment: str, limit: int | None = None,
+                  before: str | None = None) -> list[RunRecord]:
         with self._connect() as db:
             if not db.execute("SELECT 1 FROM experiments WHERE name = ?", (experiment,)).fetchone():
                 raise NotFound(f"experiment '{experiment}' not found")
-            rows = db.execute("SELECT body, batches_done, rows_done, executor, batches_total, rows_total FROM runs WHERE experiment = ? "
-                              "ORDER BY run_id DESC", (experiment,)).fetchall()
+            rows = db.execute("SELECT body, batches_done, rows_done, executor, batches_total, "
+                              "rows_total FROM runs WHERE experiment = ? AND run_id < ? "
+                              "ORDER BY run_id DESC LIMIT ?",
+                              (experiment, before or "\uffff", -1 if limit is None else limit)
+                              ).fetchall()
         return [self._run_from(row) for row in rows]
 
     def last_run(self, experiment: str) -> RunRecord | None:

@@ -514,14 +514,22 @@ function openRuns(name) {
 }
 $("#runs-dialog").addEventListener("close", () => { clearTimeout(pollTimer); runsFor = null; loadExperiments(); });
 
+const RUNS_PAGE = 20;
+const RUNS_IN_FULL = 5;
+
 async function refreshRuns() {
   clearTimeout(pollTimer);
   if (!runsFor) return;
   const name = runsFor;
   try {
-    const { runs } = await api("GET", `/api/experiments/${encodeURIComponent(name)}/runs`);
+    const base = `/api/experiments/${encodeURIComponent(name)}/runs`;
+    const page = await api("GET", `${base}?limit=${RUNS_PAGE}`);
+    // The list holds summaries; the newest runs are shown in full (files, load SQL, traceback).
+    const runs = await Promise.all(page.runs.map((run, i) => (i < RUNS_IN_FULL
+      ? api("GET", `${base}/${encodeURIComponent(run.run_id)}`) : run)));
     if (name !== runsFor) return;
-    $("#runs-status").textContent = runs.length ? `${runs.length} run(s), newest first` : "No runs yet.";
+    $("#runs-status").textContent = runs.length
+      ? `${runs.length} run(s), newest first${page.next_token ? ` (the ${RUNS_PAGE} newest)` : ""}` : "No runs yet.";
     $("#runs-list").replaceChildren(...runs.map(renderRun));
     if (runs.some((r) => r.status === "RUNNING")) pollTimer = setTimeout(refreshRuns, 3000);
   } catch (error) {
@@ -555,7 +563,7 @@ function renderRun(run) {
       el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Table"), el("th", { scope: "col", class: "num" }, "Rows"),
         el("th", { scope: "col", class: "num" }, "Files"), el("th", { scope: "col", class: "num" }, "Bytes"))),
       el("tbody", {}, run.tables.map((t) => el("tr", { "data-table": t.name }, el("td", {}, t.name),
-        el("td", { class: "num" }, number(t.rows)), el("td", { class: "num" }, number(t.files.length)),
+        el("td", { class: "num" }, number(t.rows)), el("td", { class: "num" }, number(t.file_count ?? t.files.length)),
         el("td", { class: "num" }, number(t.bytes)))))));
   }
   if (run.load_sql) {
