@@ -147,8 +147,10 @@ class TableGenerator:
                 array = self._foreign_value(role, idx, depth)
             elif name in self.relations:
                 relation = self.relations[name]
-                sources = self.columns_at(relation.of, idx, depth)
-                array = related(relation, self.values[name], [sources[s] for s in relation.of], idx)
+                # Sources drawn earlier in this call are reused, not drawn again.
+                needed = [s for s in relation.of if s not in out]
+                drawn = {**out, **(self.columns_at(needed, idx, depth) if needed else {})}
+                array = related(relation, self.values[name], [drawn[s] for s in relation.of], idx)
             else:
                 array = self.values[name].random(idx)
             if column.null_ratio and not column.required:

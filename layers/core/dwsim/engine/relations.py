@@ -23,9 +23,6 @@ DAY = 86_400
 
 def related(relation: Relation, values: ColumnValues, sources: list[pa.Array],
             idx: np.ndarray) -> pa.Array:
-    own = values.random(idx)
-    if isinstance(own, pa.DictionaryArray):
-        own = own.dictionary_decode()
     if relation.kind == "after":
         derived = _after(relation, values, sources[0], idx)
     elif relation.kind == "date_of":
@@ -35,6 +32,11 @@ def related(relation: Relation, values: ColumnValues, sources: list[pa.Array],
     missing = sources[0].is_null()
     for source in sources[1:]:
         missing = pc.or_(missing, source.is_null())
+    if not pc.any(missing).as_py():
+        return derived.cast(values.type)
+    own = values.random(idx)  # only rows whose source is NULL need a value of their own
+    if isinstance(own, pa.DictionaryArray):
+        own = own.dictionary_decode()
     return pc.if_else(missing, own, derived.cast(own.type))
 
 

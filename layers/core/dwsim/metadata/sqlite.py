@@ -165,11 +165,12 @@ class SQLiteStore(MetadataStore):
         with self._connect() as db:
             if not db.execute("SELECT 1 FROM experiments WHERE name = ?", (experiment,)).fetchone():
                 raise NotFound(f"experiment '{experiment}' not found")
+            older = " AND run_id < ?" if before else ""
             rows = db.execute("SELECT body, batches_done, rows_done, executor, batches_total, "
-                              "rows_total FROM runs WHERE experiment = ? AND run_id < ? "
+                              f"rows_total FROM runs WHERE experiment = ?{older} "
                               "ORDER BY run_id DESC LIMIT ?",
-                              (experiment, before or "\uffff", -1 if limit is None else limit)
-                              ).fetchall()
+                              (experiment, *([before] if before else []),
+                               -1 if limit is None else limit)).fetchall()
         return [self._run_from(row) for row in rows]
 
     def last_run(self, experiment: str) -> RunRecord | None:

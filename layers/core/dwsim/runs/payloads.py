@@ -94,7 +94,6 @@ class ExecutionStatusDetail(_Payload):
     input: str | None = None
     error: str | None = None
     cause: str | None = None
-    executionArn: str | None = None  # noqa: N815 - AWS's field name
 
 
 class ExecutionStatusChange(_Payload):
