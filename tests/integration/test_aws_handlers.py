@@ -25,7 +25,9 @@ def event(name: str) -> dict:
 def aws(monkeypatch):
     with mock_aws(config={"stepfunctions": {"execute_state_machine": True},
                           "lambda": {"use_docker": False}}):
-        yield Deployment(monkeypatch)
+        deployment = Deployment(monkeypatch)
+        yield deployment
+        deployment.drain()  # no execution thread of this test outlives its mock
 
 
 def invoke(aws: Deployment, function: str, payload: dict):

@@ -100,6 +100,12 @@ class Deployment:
         payload = json.loads(response["body"]) if response.get("body") else None
         return response["statusCode"], payload
 
+    def drain(self, timeout: float = 60) -> None:
+        """Wait for every execution still running (moto runs each in its own thread)."""
+        listed = self.sfn.list_executions(stateMachineArn=self.state_machine_arn, statusFilter="RUNNING")
+        for execution in listed["executions"]:
+            self.wait(execution["executionArn"], timeout)
+
     def wait(self, execution_arn: str, timeout: float = 120) -> dict:
         deadline = time.monotonic() + timeout
         while True:
@@ -147,7 +153,7 @@ def reload_settings() -> None:
 
     get_settings.cache_clear()  # the settings are read once per process: read them again
     context.configure(None)
-    lambda_steps.services.cache_clear()
+    lambda_steps._services_for.cache_clear()
     steps._snapshot.cache_clear()
 
 

@@ -35,10 +35,11 @@ def configure(context: ApiContext | None) -> None:
     _from_settings.cache_clear()
 
 
-@functools.lru_cache(maxsize=1)
-def _from_settings() -> ApiContext:
-    return ApiContext.build(get_settings())
+@functools.lru_cache(maxsize=2)
+def _from_settings(settings: Settings) -> ApiContext:
+    # Keyed by the settings so that a build begun under older settings never sticks.
+    return ApiContext.build(settings)
 
 
 def current() -> ApiContext:
-    return _override or _from_settings()
+    return _override or _from_settings(get_settings())

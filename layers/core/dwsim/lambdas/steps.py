@@ -32,7 +32,7 @@ from dwsim.runs.payloads import (
 )
 from dwsim.runs.services import Services
 from dwsim.runs.steps import RunNotActive
-from dwsim.settings import get_settings
+from dwsim.settings import Settings, get_settings
 
 logger = Logger(service="dwsim-workflow")
 tracer = Tracer(service="dwsim-workflow")
@@ -52,9 +52,15 @@ def entry(step: Callable[[dict[str, Any]], BaseModel]) -> Callable[[dict, Any], 
     return lambda_handler
 
 
-@functools.lru_cache(maxsize=1)
 def services() -> Services:
-    return build_services(get_settings())
+    return _services_for(get_settings())
+
+
+@functools.lru_cache(maxsize=2)
+def _services_for(settings: Settings) -> Services:
+    # Keyed by the settings, not built once: a call that began under older settings (a
+    # container's stale thread, a test's previous deployment) can never pin its services.
+    return build_services(settings)
 
 
 def plan(event: dict[str, Any]) -> PlanOutput:
