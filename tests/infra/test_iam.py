@@ -38,7 +38,10 @@ API_ACTIONS = {
 EXPECTED_ACTIONS = {
     "ApiFunction": API_ACTIONS,
     "IamApiFunction": API_ACTIONS,
-    "PlanFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem", "s3:PutObject"},
+    # The plan step also creates the run of an execution started from the console (the claim
+    # transaction) and fails it, releasing the claim, when planning it fails.
+    "PlanFunction": {"dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
+                     "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "s3:PutObject"},
     "BatchFunction": {"dynamodb:GetItem", "dynamodb:UpdateItem", "s3:GetObject", "s3:PutObject"},
     "FinalizeFunction": {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
                          "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
@@ -46,6 +49,9 @@ EXPECTED_ACTIONS = {
                            "s3:ListBucket", "s3:GetObject"},
     "StatusChangeFunction": {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
                              "sqs:SendMessage"},
+    # Lists the claims (gsi1), asks whether each run's execution still runs, finishes the run.
+    "ReconcileFunction": {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Query",
+                          "dynamodb:UpdateItem", "states:DescribeExecution"},
     "GenerateStateMachine": {
         "lambda:InvokeFunction",
         "states:StartExecution", "states:DescribeExecution", "states:StopExecution",
@@ -64,9 +70,10 @@ ACCEPTED_LOW: set[tuple[str, str]] = set()
 # execution *or* an express execution (duo-labs/parliament issue #48, PR #208 unmerged). This
 # STANDARD state machine has no express executions, so the role names only its executions.
 FALSE_POSITIVES = {
-    ("GenerateStateMachineRole", "RESOURCE_MISMATCH",
+    (role, "RESOURCE_MISMATCH",
      json.dumps([{"action": "states:DescribeExecution",
-                  "required_format": "arn:*:states:*:*:express:*:*:*"}])),
+                  "required_format": "arn:*:states:*:*:express:*:*:*"}]))
+    for role in ("GenerateStateMachineRole", "ReconcileFunctionRole")
 }
 
 
@@ -269,6 +276,20 @@ def test_the_state_machine_scopes_the_distributed_map_to_itself():
     assert by_action["s3:PutObject"] == [f"{bucket}/map-results/*"]
     definition = json.loads(asl_definition())
     assert definition["States"]["GenerateBatches"]["ResultWriter"]["Parameters"]["Prefix"] == "map-results"
+
+
+def test_the_reconciler_describes_only_this_state_machines_executions():
+    resources = translated()["Resources"]
+    name = _resolve(resources, resources["GenerateStateMachine"]["Properties"]["StateMachineName"])
+    by_action = {}
+    for statement in _role_statements("ReconcileFunctionRole"):
+        for action in _as_list(statement["Action"]):
+            by_action.setdefault(action, []).extend(_as_list(statement["Resource"]))
+    table = f"arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/MetadataTable"
+    assert by_action["states:DescribeExecution"] == [
+        f"arn:{PARTITION}:states:{REGION}:{ACCOUNT}:execution:{name}:*"]
+    assert by_action["dynamodb:Query"] == [f"{table}/index/gsi1"], "claims are read from the index"
+    assert by_action["dynamodb:UpdateItem"] == by_action["dynamodb:DeleteItem"] == [table]
 
 
 def test_the_dead_letter_queue_accepts_only_the_status_change_rule():

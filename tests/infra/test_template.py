@@ -52,8 +52,21 @@ def test_state_machine_is_wired_to_the_template():
     for name, state in states.items():
         if state["Type"] == "Task":
             assert state.get("Retry"), f"{name} has no Retry"
-        if name in ("Plan", "GenerateBatches", "Finalize"):
+        if name in ("GenerateBatches", "Finalize"):
             assert state["Catch"][0]["Next"] == "MarkFailed"
+    # Plan's failures mark the run FAILED when the input names it (the API started it); a
+    # console start without a run id fails the execution with the plan step's own error.
+    plan = definition["States"]["Plan"]
+    assert plan["Parameters"]["Payload"] == {"input.$": "$", "execution_arn.$": "$$.Execution.Id"}
+    assert plan["ResultSelector"]["run_id.$"] == "$.Payload.run_id", "later states use Plan's run id"
+    assert "ResultPath" not in plan, "Plan's output replaces the input: no state reads the input's run_id"
+    after = definition["States"][plan["Catch"][0]["Next"]]
+    assert after["Choices"] == [{"Variable": "$.run_id", "IsPresent": True, "Next": "MarkFailed"}]
+    refused = definition["States"][after["Default"]]
+    assert refused == {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+    assert all(set(r["ErrorEquals"]) <= {"Lambda.ServiceException", "Lambda.AWSLambdaException",
+                                         "Lambda.SdkClientException", "Lambda.TooManyRequestsException"}
+               for r in plan["Retry"]), "RunActive and InvalidInput are not retried"
     batches = definition["States"]["GenerateBatches"]
     assert batches["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
     assert batches["ResultPath"] is None and "ResultWriter" in batches, "results stay out of the payload"
@@ -154,3 +167,104 @@ def test_auth_mode_api_key_or_iam_guards_every_api_route():
             assert resource.get("Condition") == "UseApiKey", name
         if name.startswith("IamApi"):
             assert resource.get("Condition") == "UseIam", name
+
+
+ALARMS = {  # alarm → (namespace, metric, dimension names)
+    "ExecutionsFailedAlarm": ("AWS/States", "ExecutionsFailed", ["StateMachineArn"]),
+    "ExecutionsTimedOutAlarm": ("AWS/States", "ExecutionsTimedOut", ["StateMachineArn"]),
+    "ExecutionsAbortedAlarm": ("AWS/States", "ExecutionsAborted", ["StateMachineArn"]),
+    "DeadLettersAlarm": ("AWS/SQS", "ApproximateNumberOfMessagesVisible", ["QueueName"]),
+    "Api5xxAlarm": ("AWS/ApiGateway", "5XXError", ["ApiName", "Stage"]),
+    "BatchErrorsAlarm": ("AWS/Lambda", "Errors", ["FunctionName"]),
+    "BatchThrottlesAlarm": ("AWS/Lambda", "Throttles", ["FunctionName"]),
+    "ReconcileErrorsAlarm": ("AWS/Lambda", "Errors", ["FunctionName"]),
+}
+
+
+def test_alarms_watch_the_workflow_the_queue_the_api_and_the_batches():
+    alarms = resources("AWS::CloudWatch::Alarm")
+    assert set(alarms) == set(ALARMS)
+    params = template()["Parameters"]
+    assert params["AlarmTopicArn"]["Default"] == ""
+    assert template()["Conditions"]["NotifyAlarms"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmTopicArn"}, ""]}]}
+    for name, (namespace, metric, dimensions) in ALARMS.items():
+        props = alarms[name]["Properties"]
+        assert (props["Namespace"], props["MetricName"]) == (namespace, metric), name
+        assert [d["Name"] for d in props["Dimensions"]] == dimensions, name
+        assert props["ComparisonOperator"] == "GreaterThanThreshold" and props["Threshold"] == 0
+        assert props["TreatMissingData"] == "notBreaching", name
+        assert props["AlarmActions"] == {"Fn::If": ["NotifyAlarms", [{"Ref": "AlarmTopicArn"}],
+                                                    {"Ref": "AWS::NoValue"}]}, name
+    watched = {json.dumps(alarms[n]["Properties"]["Dimensions"][0]["Value"]) for n in alarms}
+    for target in ({"Ref": "GenerateStateMachine"}, {"Ref": "BatchFunction"},
+                   {"Fn::GetAtt": ["StatusChangeDeadLetters", "QueueName"]},
+                   {"Fn::Sub": "${AWS::StackName}-api"}):
+        assert json.dumps(target) in watched, target
+    for api in ("Api", "IamApi"):  # the 5XX alarm's ApiName is the API's own name
+        assert resources("AWS::Serverless::Api")[api]["Properties"]["Name"] == {
+            "Fn::Sub": "${AWS::StackName}-api"}
+
+
+def test_the_dashboard_shows_every_alarm_and_the_watched_metrics():
+    [dashboard] = resources("AWS::CloudWatch::Dashboard").values()
+    body = dashboard["Properties"]["DashboardBody"]["Fn::Sub"]
+    widgets = json.loads(re.sub(r"\$\{[^}]+\}", "x", body))["widgets"]
+    metrics = {m[1] for w in widgets if w["type"] == "metric" for m in w["properties"]["metrics"]}
+    assert {"ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted", "Errors", "Throttles",
+            "5XXError", "ApproximateNumberOfMessagesVisible", "RowsGenerated"} <= metrics
+    [alarm_widget] = [w for w in widgets if w["type"] == "alarm"]
+    assert len(alarm_widget["properties"]["alarms"]) == len(ALARMS)
+    assert {f"${{{name}.Arn}}" for name in ALARMS} <= set(re.findall(r"\$\{\w+\.Arn\}", body))
+
+
+def test_run_limits_and_batch_concurrency_are_parameters():
+    params, functions = template()["Parameters"], resources("AWS::Serverless::Function")
+    env = template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert env["DWSIM_MAX_ROWS_PER_RUN"] == {"Ref": "MaxRowsPerRun"}, "the API and the plan step enforce it"
+    assert params["MaxRowsPerRun"]["MinValue"] == 0
+    assert params["BatchReservedConcurrency"]["Default"] == 0
+    assert template()["Conditions"]["ReserveBatchConcurrency"] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "BatchReservedConcurrency"}, 0]}]}
+    assert functions["BatchFunction"]["Properties"]["ReservedConcurrentExecutions"] == {
+        "Fn::If": ["ReserveBatchConcurrency", {"Ref": "BatchReservedConcurrency"}, {"Ref": "AWS::NoValue"}]}
+    lambdas = _translated()["Resources"]
+    assert lambdas["BatchFunction"]["Properties"]["ReservedConcurrentExecutions"]["Fn::If"][0] == \
+        "ReserveBatchConcurrency"
+
+
+def test_the_reconciler_runs_on_a_schedule_parameter():
+    reconciler = resources("AWS::Serverless::Function")["ReconcileFunction"]["Properties"]
+    [event] = reconciler["Events"].values()
+    assert event["Type"] == "Schedule" and event["Properties"]["Schedule"] == {"Ref": "ReconcileSchedule"}
+    assert template()["Parameters"]["ReconcileSchedule"]["Default"] == "rate(15 minutes)"
+    env = reconciler["Environment"]["Variables"]
+    assert env["DWSIM_STATE_MACHINE_ARN"] == {"Ref": "GenerateStateMachine"}
+    assert env["DWSIM_RECONCILE_GRACE_MINUTES"] == {"Ref": "ReconcileGraceMinutes"}
+    rules = [r for r in _translated()["Resources"].values() if r["Type"] == "AWS::Events::Rule"
+             and r["Properties"].get("ScheduleExpression") == {"Ref": "ReconcileSchedule"}]
+    assert len(rules) == 1 and rules[0]["Properties"]["Targets"][0]["Arn"] == {
+        "Fn::GetAtt": ["ReconcileFunction", "Arn"]}
+
+
+def test_each_function_names_its_own_powertools_service():
+    names = {name: f["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+             for name, f in resources("AWS::Serverless::Function").items()}
+    assert names["ApiFunction"] == names["IamApiFunction"] == "dwsim-api"  # one API, two auth modes
+    others = [v for k, v in names.items() if k not in ("ApiFunction", "IamApiFunction")]
+    assert len(set(others)) == len(others) and "dwsim-api" not in others, names
+    assert "POWERTOOLS_SERVICE_NAME" not in template()["Globals"]["Function"]["Environment"]["Variables"]
+
+
+def test_env_json_overrides_only_variables_each_function_declares():
+    """`sam local invoke --env-vars env.json` only replaces variables the template declares,
+    per logical function id: a key or variable it does not know would be silently ignored."""
+    env_json = json.loads((ROOT / "env.json").read_text())
+    functions = resources("AWS::Serverless::Function")
+    assert set(env_json) == set(functions)
+    shared = set(template()["Globals"]["Function"]["Environment"]["Variables"])
+    for name, variables in env_json.items():
+        declared = shared | set(functions[name]["Properties"]["Environment"]["Variables"])
+        assert set(variables) <= declared, (name, set(variables) - declared)
+        assert variables.get("POWERTOOLS_SERVICE_NAME") == \
+            functions[name]["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]

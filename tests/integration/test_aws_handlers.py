@@ -232,7 +232,8 @@ def test_a_stopped_execution_and_its_status_event_leave_the_run_aborted(aws):
     stopped = {}
 
     def stop_from_the_console(event):  # the execution is stopped while Plan runs
-        arn = f"{aws.state_machine_arn.replace(':stateMachine:', ':execution:')}:{event['run_id']}"
+        arn = event["execution_arn"]  # the plan task receives its execution's ARN
+        assert arn == f"{aws.state_machine_arn.replace(':stateMachine:', ':execution:')}:{event['input']['run_id']}"
         aws.sfn.stop_execution(executionArn=arn, error="Operator", cause="stopped in the console")
         stopped["arn"] = arn
 

@@ -175,3 +175,15 @@ def test_concurrent_field_updates_lose_nothing(shop):
         shop.finish_run(run)
         finished = shop.get_run("shop", run.run_id)
         assert finished.executor == loaded.executor, "finishing keeps the recorded executor"
+
+
+def test_active_runs_lists_every_claim_and_only_claims(shop):
+    shop.create_experiment(prepare({**SCHEMA, "name": "other"}))
+    assert shop.active_runs() == []
+    first, second = make_run(), make_run("other")
+    shop.start_run(first)
+    shop.start_run(second)
+    assert sorted(shop.active_runs()) == [("other", second.run_id), ("shop", first.run_id)]
+    first.close(RunStatus.COMPLETED)
+    assert shop.finish_run(first)
+    assert shop.active_runs() == [("other", second.run_id)], "a finished run's claim is gone"

@@ -20,7 +20,7 @@ from tests.support.template import ROOT, create_metadata_table
 
 FUNCTIONS = {"PlanFunction": "plan", "BatchFunction": "batch", "FinalizeFunction": "finalize",
              "MarkFailedFunction": "mark_failed", "StatusChangeFunction": "status_change",
-             "ApiFunction": "api"}
+             "ReconcileFunction": "reconcile", "ApiFunction": "api"}
 TABLE, BUCKET = "dwsim-metadata", "dwsim-data"
 
 
@@ -154,6 +154,7 @@ def reload_settings() -> None:
     get_settings.cache_clear()  # the settings are read once per process: read them again
     context.configure(None)
     lambda_steps._services_for.cache_clear()
+    lambda_steps._executor_for.cache_clear()
     steps._snapshot.cache_clear()
 
 

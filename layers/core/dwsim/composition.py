@@ -35,7 +35,8 @@ def build_objects(settings: Settings) -> ObjectStore:
 
 
 def build_services(settings: Settings) -> Services:
-    return Services(build_store(settings), build_objects(settings), settings.fault_batch)
+    return Services(build_store(settings), build_objects(settings), settings.fault_batch,
+                    settings.max_rows_per_run)
 
 
 def services_factory(settings: Settings) -> ServicesFactory:

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
     state_machine_arn: str | None = None
     # How many batch Lambdas the Distributed Map runs at once (the plan step hands it over).
     max_concurrency: int = Field(default=100, ge=1, le=10_000)
+    # The most rows one run may request across its tables (0: no limit); a cost guard.
+    max_rows_per_run: int = Field(default=0, ge=0)
+    # The reconciler fails a RUNNING run whose execution never started after this long.
+    reconcile_grace_minutes: int = Field(default=15, ge=0)
     # Tests only: the batch "table:part" that raises, to exercise failure paths end to end.
     fault_batch: str | None = None
     # Where the web UI's files are, when not beside the package.

@@ -17,9 +17,10 @@ from dwsim.api.context import MAX_BODY_BYTES
 from dwsim.api.errors import error_response, from_domain, from_validation
 from dwsim.errors import DwSimError, InputTooLarge
 
-logger = Logger(service="dwsim-api")
-tracer = Tracer(service="dwsim-api")
-metrics = Metrics(namespace="dwsim", service="dwsim-api")
+# The service name is the function's POWERTOOLS_SERVICE_NAME (dwsim-api in template.yaml).
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics(namespace="dwsim")
 
 app = APIGatewayRestResolver(enable_validation=True, cors=CORSConfig(allow_origin="*",
                              allow_headers=["x-api-key", "content-type"], max_age=300))

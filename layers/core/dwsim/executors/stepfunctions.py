@@ -8,7 +8,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from dwsim.metadata.records import RunRecord
-from dwsim.runs.executor import RunExecutor
+from dwsim.runs.executor import ExecutionState, RunExecutor
 from dwsim.runs.payloads import RunRef
 
 
@@ -35,3 +35,16 @@ class StepFunctionsExecutor(RunExecutor):
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "ExecutionDoesNotExist":
                 raise
+
+    def state(self, run: RunRecord) -> ExecutionState | None:
+        arn = (run.executor or {}).get("execution_arn")
+        if not arn:
+            return None
+        try:
+            status = self.client.describe_execution(executionArn=arn)["status"]
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ExecutionDoesNotExist":
+                return ExecutionState.MISSING
+            raise
+        # PENDING_REDRIVE (and any newer status) may still run: never finish its run.
+        return ExecutionState(status) if status in ExecutionState.__members__ else ExecutionState.RUNNING

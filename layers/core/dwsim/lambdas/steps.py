@@ -1,6 +1,6 @@
-"""The state machine's tasks. Each parses its task payload into the step's input model, calls
-one workflow step and returns the step's output model as JSON; services are built once per
-Lambda container from the settings."""
+"""The state machine's tasks, the status-change handler and the scheduled reconciler. Each
+parses its payload into the step's input model, calls one workflow step and returns the
+step's output model as JSON; services are built once per Lambda container from the settings."""
 
 from __future__ import annotations
 
@@ -8,24 +8,31 @@ import functools
 import json
 import traceback
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 from aws_lambda_powertools.metrics import MetricUnit
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from dwsim.composition import build_services
-from dwsim.errors import NotFound
-from dwsim.runs import layout, steps
+from dwsim.composition import build_executor, build_services
+from dwsim.errors import InvalidInput, NotFound
+from dwsim.runs import layout, lifecycle, steps
+from dwsim.runs import reconcile as runs_reconcile
+from dwsim.runs.executor import RunExecutor
 from dwsim.runs.payloads import (
     BatchItem,
     BatchOutput,
     ExecutionStatusChange,
+    ExecutionStatusDetail,
     FinalizeOutput,
     MarkFailedInput,
     MarkFailedOutput,
+    PlanInput,
     PlanOutput,
+    ReconcileOutput,
     RunRef,
+    StartRequest,
     StatusChangeOutput,
     TaskError,
     dump,
@@ -34,9 +41,10 @@ from dwsim.runs.services import Services
 from dwsim.runs.steps import RunNotActive
 from dwsim.settings import Settings, get_settings
 
-logger = Logger(service="dwsim-workflow")
-tracer = Tracer(service="dwsim-workflow")
-metrics = Metrics(namespace="dwsim", service="dwsim-workflow")
+# Each function names its own service (POWERTOOLS_SERVICE_NAME: dwsim-plan, dwsim-batch, ...).
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics(namespace="dwsim")
 
 
 def entry(step: Callable[[dict[str, Any]], BaseModel]) -> Callable[[dict, Any], dict]:
@@ -64,11 +72,37 @@ def _services_for(settings: Settings) -> Services:
 
 
 def plan(event: dict[str, Any]) -> PlanOutput:
-    ref = RunRef.model_validate(event)
-    result = steps.plan(services(), ref.experiment, ref.run_id)
+    """Plan the execution's run; an execution started without one (from the console) first
+    creates its run under the same guard and validation as the API's generate."""
+    task = PlanInput.model_validate(event)
+    request = start_request(task.input)
+    run_id = request.run_id
+    if run_id is None:
+        run_id = lifecycle.start_for_execution(
+            services(), task.execution_arn, request.experiment, request.rows, request.seed,
+            request.batch_rows, request.compression).run_id
+        logger.info("run created for the execution", extra={"run_id": run_id})
+    try:
+        result = steps.plan(services(), request.experiment, run_id)
+    except Exception as exc:
+        if request.run_id is None:  # no later state knows this run: fail it here
+            steps.fail(services(), request.experiment, run_id,
+                       f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        raise
     settings = get_settings()
     return PlanOutput(**result.model_dump(), bucket=settings.bucket,
                       max_concurrency=settings.max_concurrency)
+
+
+def start_request(execution_input: dict[str, Any]) -> StartRequest:
+    try:
+        return StartRequest.model_validate(execution_input)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'input'}: {e['msg']}"
+                             for e in exc.errors(include_url=False))
+        raise InvalidInput(f"the execution input is not a run request: {problems}; expected "
+                           '{"experiment": NAME, "rows"?: {TABLE: N}, "seed"?: N, '
+                           '"batch_rows"?: N, "compression"?: ...}') from None
 
 
 def batch(event: dict[str, Any]) -> BatchOutput:
@@ -130,9 +164,8 @@ def status_change(event: dict[str, Any]) -> StatusChangeOutput:
     """EventBridge "Step Functions Execution Status Change": an execution that was stopped,
     timed out or failed outside our Catch still leaves its run finished and the claim free."""
     detail = ExecutionStatusChange.model_validate(event).detail
-    try:
-        ref = RunRef.model_validate_json(detail.input or "{}")
-    except ValueError:
+    ref = _run_of(detail)
+    if ref is None:
         logger.warning("status change without a run", extra={"detail": detail.model_dump()})
         return StatusChangeOutput(changed=False)
     try:
@@ -152,3 +185,40 @@ def status_change(event: dict[str, Any]) -> StatusChangeOutput:
         return StatusChangeOutput(changed=False)
     run = services().store.get_run(ref.experiment, ref.run_id)
     return StatusChangeOutput(changed=changed, status=run.status.value, run_id=ref.run_id)
+
+
+def _run_of(detail: ExecutionStatusDetail) -> RunRef | None:
+    """The run an execution ran: named in its input (started by the API), or, for an
+    execution started from the console, the active run that records this execution."""
+    try:
+        request = StartRequest.model_validate_json(detail.input or "{}")
+    except ValueError:
+        return None
+    if request.run_id:
+        return RunRef(experiment=request.experiment, run_id=request.run_id)
+    run_id = services().store.active_run_id(request.experiment)
+    if run_id is None or not detail.execution_arn:
+        return None
+    try:
+        run = services().store.get_run(request.experiment, run_id)
+    except NotFound:
+        return None
+    if (run.executor or {}).get("execution_arn") != detail.execution_arn:
+        return None
+    return RunRef(experiment=request.experiment, run_id=run_id)
+
+
+def reconcile(event: dict[str, Any]) -> ReconcileOutput:
+    """Scheduled (EventBridge): finish the runs whose execution ended or never started."""
+    settings = get_settings()
+    done = runs_reconcile.reconcile(services(), _executor_for(settings),
+                                    timedelta(minutes=settings.reconcile_grace_minutes))
+    for item in done:
+        logger.warning("run reconciled", extra=item.model_dump())
+    metrics.add_metric(name="RunsReconciled", unit=MetricUnit.Count, value=len(done))
+    return ReconcileOutput(reconciled=done)
+
+
+@functools.lru_cache(maxsize=2)
+def _executor_for(settings: Settings) -> RunExecutor:
+    return build_executor(settings)

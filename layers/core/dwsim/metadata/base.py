@@ -54,6 +54,11 @@ class MetadataStore(ABC):
         """The run holding the experiment's claim, if any."""
 
     @abstractmethod
+    def active_runs(self) -> list[tuple[str, str]]:
+        """Every claim held, as (experiment, run id), by experiment: the reconciler's list,
+        read from the claims alone (no scan of experiments or runs)."""
+
+    @abstractmethod
     def set_executor(self, experiment: str, run_id: str, executor: dict[str, Any]) -> None:
         """Record who executes a RUNNING run; this field alone, so concurrent writers (the
         API after StartExecution, the plan step) never overwrite each other."""

@@ -4,7 +4,8 @@ Items (pk, sk):
   EXP#<name>, META           summary attributes; gsi1pk=EXPERIMENT, gsi1sk=<name> for listing
   EXP#<name>, SCHEMA#<nnnn>  the experiment JSON, zlib-compressed, in chunks under 350 KB
                              (DynamoDB items stop at 400 KB; a 300×40 schema needs this)
-  EXP#<name>, CLAIM          the one-active-run claim: run_id of the active run
+  EXP#<name>, CLAIM          the one-active-run claim: run_id of the active run;
+                             gsi1pk=CLAIM, gsi1sk=<name>, so the reconciler lists every claim
   EXP#<name>, RUN#<run_id>   status, the record (zlib JSON), progress counters and the set of
                              counted batches (so a retried batch is counted once)
 Everything of an experiment shares its partition key, so delete is one Query plus deletes.
@@ -34,6 +35,7 @@ from dwsim.schema.model import Experiment
 
 CHUNK_BYTES = 350_000
 LIST_INDEX = "gsi1"
+CLAIMS = "CLAIM"  # gsi1pk of the claim items
 MAX_TRANSACT_ITEMS = 100
 
 
@@ -132,7 +134,8 @@ class DynamoDBStore(MetadataStore):
             {"ConditionCheck": {"TableName": self.table.name, "Key": {"pk": pk, "sk": "META"},
                                 "ConditionExpression": "attribute_exists(pk)"}},
             {"Put": {"TableName": self.table.name,
-                     "Item": {"pk": pk, "sk": "CLAIM", "run_id": run.run_id},
+                     "Item": {"pk": pk, "sk": "CLAIM", "run_id": run.run_id,
+                              "gsi1pk": CLAIMS, "gsi1sk": run.experiment},
                      "ConditionExpression": "attribute_not_exists(pk)"}},
             {"Put": {"TableName": self.table.name, "Item": self._run_item(run),
                      "ConditionExpression": "attribute_not_exists(pk)"}},
@@ -206,6 +209,15 @@ class DynamoDBStore(MetadataStore):
         item = self.table.get_item(Key={"pk": experiment_pk(experiment), "sk": "CLAIM"},
                                    ConsistentRead=True).get("Item")
         return item["run_id"] if item else None
+
+    def active_runs(self) -> list[tuple[str, str]]:
+        out, kwargs = [], {"IndexName": LIST_INDEX, "KeyConditionExpression": Key("gsi1pk").eq(CLAIMS)}
+        while True:
+            page = self.table.query(**kwargs)
+            out += [(item["gsi1sk"], item["run_id"]) for item in page["Items"]]
+            if "LastEvaluatedKey" not in page:
+                return out
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def set_executor(self, experiment: str, run_id: str, executor: dict[str, Any]) -> None:
         self._set(experiment, run_id, "SET executor = :e", {":e": json.dumps(executor)})

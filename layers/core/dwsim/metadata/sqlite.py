@@ -185,6 +185,11 @@ class SQLiteStore(MetadataStore):
             row = db.execute("SELECT run_id FROM claims WHERE experiment = ?", (experiment,)).fetchone()
         return row[0] if row else None
 
+    def active_runs(self) -> list[tuple[str, str]]:
+        with self._connect() as db:
+            rows = db.execute("SELECT experiment, run_id FROM claims ORDER BY experiment").fetchall()
+        return [(row[0], row[1]) for row in rows]
+
     def set_executor(self, experiment: str, run_id: str, executor: dict[str, Any]) -> None:
         self._set(experiment, run_id, "executor = ?", (json.dumps(executor),))
 

@@ -5,9 +5,21 @@ on this machine, or a Step Functions execution."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from enum import StrEnum
 from typing import Any
 
 from dwsim.metadata.records import RunRecord
+
+
+class ExecutionState(StrEnum):
+    """Where a run's execution is: still RUNNING, ended (how), or MISSING (none by that id)."""
+
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    TIMED_OUT = "TIMED_OUT"
+    ABORTED = "ABORTED"
+    MISSING = "MISSING"
 
 
 class RunExecutor(ABC):
@@ -18,3 +30,8 @@ class RunExecutor(ABC):
     @abstractmethod
     def stop(self, run: RunRecord) -> None:
         """Stop a run's execution (after it was marked ABORTED); idempotent."""
+
+    def state(self, run: RunRecord) -> ExecutionState | None:
+        """Is the run's execution still running, and if not, how did it end? None when this
+        executor cannot tell (nothing recorded, or another kind of executor's run)."""
+        return None

@@ -33,6 +33,11 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
         raise InvalidInput(f"seed must be between 0 and 2**63 - 1, not {seed}")
     stored = services.store.get_experiment(experiment_name).experiment
     experiment = with_table_rows(stored, rows) if rows else stored
+    limit = services.max_rows_per_run
+    if limit and experiment.total_rows > limit:
+        raise InvalidInput(f"the run requests {experiment.total_rows:,} rows; this deployment allows "
+                           f"at most {limit:,} rows per run (MaxRowsPerRun)",
+                           {"rows": experiment.total_rows, "max_rows_per_run": limit})
     batches = count_batches(experiment, batch_rows)  # arithmetic: nothing is built yet
     if batches > MAX_BATCHES:
         raise InvalidInput(f"{batches:,} batches of {batch_rows:,} rows; at most {MAX_BATCHES:,}: "
@@ -48,6 +53,24 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
     run.output = services.objects.uri(run_prefix(experiment_name, run.run_id))
     services.store.start_run(run)
     return run
+
+
+def start_for_execution(services: Services, execution_arn: str, experiment_name: str,
+                        rows: dict[str, int] | None = None, seed: int | None = None,
+                        batch_rows: int | None = None, compression: str = "snappy") -> RunRecord:
+    """A run for an execution started without one (from the Step Functions console): the
+    same validation and guard as the API's generate, the execution recorded as its executor.
+    A retried plan step finds the run its own execution created instead of a conflict."""
+    active = services.store.active_run_id(experiment_name)
+    if active is not None:
+        try:
+            run = services.store.get_run(experiment_name, active)
+        except NotFound:
+            run = None
+        if run is not None and (run.executor or {}).get("execution_arn") == execution_arn:
+            return run
+    return start_run(services, experiment_name, rows, seed, batch_rows, compression,
+                     executor={"kind": "stepfunctions", "execution_arn": execution_arn})
 
 
 def local_executor() -> dict[str, Any]:
@@ -97,11 +120,17 @@ def recover(services: Services, experiment_name: str, force: bool = False) -> di
         steps.fail(services, experiment_name, run_id,
                       "recovered: the executor stopped without finishing the run")
         return {"run_id": run_id, "action": "marked FAILED and released the claim"}
-    # The claim points at a finished or missing run: finishing crashed between its two writes.
+    release_stale_claim(services, experiment_name, run_id, run)
+    return {"run_id": run_id, "action": "released a stale claim"}
+
+
+def release_stale_claim(services: Services, experiment_name: str, run_id: str,
+                        run: RunRecord | None) -> None:
+    """The claim points at a finished or missing run (finishing crashed between its two
+    writes): release it; the condition on the run id leaves any newer claim alone."""
     stale = run or RunRecord(run_id=run_id, experiment=experiment_name, started_at=utc_now(),
                              seed=0, requested_rows={}, batch_rows=1, status=RunStatus.FAILED)
     services.store.finish_run(stale)
-    return {"run_id": run_id, "action": "released a stale claim"}
 
 
 class WorkflowStartFailed(DwSimError):

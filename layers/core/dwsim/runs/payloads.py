@@ -4,7 +4,7 @@ and output, so both executors and every handler agree on their shape."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +18,29 @@ class RunRef(_Payload):
 
     experiment: str = Field(min_length=1)
     run_id: str = Field(min_length=1)
+
+
+class StartRequest(BaseModel):
+    """An execution's input: a RunRef when the API started it, or what a user typed in the
+    Step Functions console — an experiment and, as the API's generate takes them, rows, seed,
+    batch_rows and compression — when the plan step creates the run itself. Checked as
+    strictly as the API's request body (unknown fields and "10" for 10 are refused)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+    experiment: str = Field(min_length=1)
+    run_id: str | None = Field(default=None, min_length=1)
+    rows: dict[str, Annotated[int, Field(ge=0, le=10_000_000_000)]] | None = None
+    seed: int | None = Field(default=None, ge=0)
+    batch_rows: int | None = Field(default=None, ge=1)
+    compression: Literal["snappy", "zstd", "gzip", "none"] = "snappy"
+
+
+class PlanInput(_Payload):
+    """The plan task's payload: the execution's input and the execution's own ARN (`$$`)."""
+
+    input: dict[str, Any]
+    execution_arn: str = Field(min_length=1)
 
 
 class Batch(_Payload):
@@ -90,6 +113,9 @@ class MarkFailedOutput(RunRef):
 class ExecutionStatusDetail(_Payload):
     """The detail of EventBridge's "Step Functions Execution Status Change" event."""
 
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+    execution_arn: str | None = Field(default=None, alias="executionArn")
     status: str | None = None
     input: str | None = None
     error: str | None = None
@@ -104,6 +130,19 @@ class StatusChangeOutput(_Payload):
     changed: bool
     status: str | None = None
     run_id: str | None = None
+
+
+class ReconciledRun(_Payload):
+    experiment: str
+    run_id: str
+    action: str
+    status: str | None = None
+
+
+class ReconcileOutput(_Payload):
+    """What the scheduled reconciler did: every run it finished or whose claim it released."""
+
+    reconciled: list[ReconciledRun] = Field(default_factory=list)
 
 
 def dump(payload: BaseModel) -> dict[str, Any]:

@@ -14,3 +14,5 @@ class Services:
     objects: ObjectStore
     # Tests only: the batch "table:part" that raises (settings.fault_batch).
     fault_batch: str | None = None
+    # The most rows one run may request (settings.max_rows_per_run; 0: no limit).
+    max_rows_per_run: int = 0
