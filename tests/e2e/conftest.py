@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -21,14 +22,23 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 
 
 class Served:
-    def __init__(self, home: Path, env: dict[str, str] | None = None):
-        command = [sys.executable, "-m", "dwsim.cli", "--home", str(home), "serve", "--port", "0"]
+    def __init__(self, home: Path, env: dict[str, str] | None = None, args: tuple[str, ...] = ()):
+        command = [sys.executable, "-m", "dwsim.cli", "--home", str(home), "serve", "--port", "0",
+                   *args]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         text=True, env={**os.environ, **(env or {})})
         line = self.process.stdout.readline()
         match = re.search(r"http://([\d.]+):(\d+)/", line)
         assert match, f"dw-sim serve did not start: {line}{self.process.stdout.read() if self.process.poll() is not None else ''}"
-        self.url = f"http://{match.group(1)}:{match.group(2)}"
+        self.host, self.port = match.group(1), int(match.group(2))
+        self.url = f"http://{self.host}:{self.port}"
+        # Keep reading its log so that a full pipe never blocks the server.
+        self.log: list[str] = []
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        for line in self.process.stdout:
+            self.log.append(line)
 
     def stop(self) -> None:
         self.process.terminate()
@@ -63,11 +73,15 @@ def page(browser, served):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)
+    # The page runs under a strict CSP: anything it refuses (an inline style or script) is a bug.
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     page.goto(served.url + "/")
     # Interacting before app.js attached its handlers would submit the forms natively.
     page.wait_for_selector("body[data-ready=true]", state="attached")
     yield page
     context.close()
+    assert refused == [], f"the page broke its Content-Security-Policy: {refused}"
 
 
 def shot(page, name: str) -> Path:

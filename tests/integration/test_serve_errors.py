@@ -18,9 +18,8 @@ def server(tmp_path):
     srv = make_server(Settings(home=tmp_path / "home"), port=0)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()
-    yield srv.server_address[:2]
-    srv.shutdown()
-    srv.server_close()
+    yield srv.address
+    srv.close()
     from dwsim.api import context
     context.configure(None)
 
@@ -67,10 +66,10 @@ def test_nesting_strict_types_and_unexpected_errors_over_http(server, monkeypatc
 
     import dwsim.api.app
 
-    def broken(event, context):
+    def broken(resolver, event, context):
         raise RuntimeError("outside any route")
 
-    monkeypatch.setattr(dwsim.api.app, "lambda_handler", broken)
+    monkeypatch.setattr(dwsim.api.app, "handle", broken)
     status, body = request(server, "GET", "/api/experiments")
     assert status == 500 and body["error"]["code"] == "internal_error"
     monkeypatch.undo()

@@ -429,19 +429,17 @@ def cmd_runs_recover(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.serve import make_server
+    from dwsim.serve import make_server, serve_until_stopped
 
     settings = args.settings
+    if args.workers < 1:
+        raise InvalidInput(f"--workers must be at least 1, not {args.workers}")
     server = make_server(settings, args.host, args.port, args.workers, args.verbose)
-    host, port = server.server_address[:2]
-    print(f"dw-sim serving the web UI at http://{host}:{port}/ and the API at "
-          f"http://{host}:{port}/api (store: {settings.home}); Ctrl-C stops it", flush=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    host, port = server.address
+    shown = f"[{host}]" if ":" in host else host
+    print(f"dw-sim serving the web UI at http://{shown}:{port}/ and the API at "
+          f"http://{shown}:{port}/api (store: {settings.home}); Ctrl-C stops it", flush=True)
+    serve_until_stopped(server)  # ends the process
     return 0
 
 

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     fault_batch: str | None = None
     # Where the web UI's files are, when not beside the package.
     web_dir: Path | None = None
+    # The one origin (scheme://host[:port]) whose pages may call the API from a browser (CORS);
+    # none by default: the UI is served from the API's own origin.
+    cors_origin: str | None = Field(default=None, pattern=r"^https?://[^/\s*]+$")
+    # `dw-sim serve`: seconds a connection may sit idle, or a request take to arrive, before
+    # it is closed.
+    serve_timeout: float = Field(default=30.0, gt=0, le=3600)
 
     def with_home(self, home: str | Path | None) -> Settings:
         """The same settings on another embedded store (the CLI's --home)."""

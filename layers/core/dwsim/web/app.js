@@ -7,6 +7,8 @@ const el = (tag, attrs = {}, ...children) => {
   for (const [key, value] of Object.entries(attrs)) {
     if (key === "class") node.className = value;
     else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    // CSSOM, not a style attribute: the page's CSP (style-src 'self') refuses inline attributes.
+    else if (key === "style") Object.assign(node.style, value);
     else if (value !== undefined && value !== null && value !== false) node.setAttribute(key, value === true ? "" : value);
   }
   for (const child of children.flat()) {
@@ -555,7 +557,7 @@ function renderRun(run) {
       el("span", { class: "muted" }, `seed ${run.seed}`),
       run.status === "RUNNING" ? el("button", { type: "button", class: "danger", onclick: () => cancelRun(run) }, "Cancel run") : null),
     el("div", { class: "progress", role: "progressbar", "aria-label": "rows generated", "aria-valuemin": "0",
-      "aria-valuemax": "100", "aria-valuenow": String(share) }, el("div", { style: `width:${share}%` })),
+      "aria-valuemax": "100", "aria-valuenow": String(share) }, el("div", { style: { width: `${share}%` } })),
     el("p", { class: "muted" }, `${number(p.batches_done)} / ${number(p.batches_total)} batches, ${number(p.rows_done)} / ${number(p.rows_total)} rows`),
     run.output ? el("p", {}, "Output: ", el("code", {}, run.output)) : null);
   if (run.tables?.length) {
