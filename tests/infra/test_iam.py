@@ -32,7 +32,7 @@ SEVERITIES = ["MUTE", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
 API_ACTIONS = {
     "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem", "dynamodb:DeleteItem",
     "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
-    "s3:ListBucket", "s3:DeleteObject",
+    "s3:ListBucket", "s3:DeleteObject", "s3:GetObject",
     "states:StartExecution", "states:StopExecution",
 }
 EXPECTED_ACTIONS = {
@@ -42,11 +42,12 @@ EXPECTED_ACTIONS = {
     # transaction) and fails it, releasing the claim, when planning it fails.
     "PlanFunction": {"dynamodb:ConditionCheckItem", "dynamodb:DeleteItem", "dynamodb:GetItem",
                      "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem", "s3:PutObject"},
-    "BatchFunction": {"dynamodb:GetItem", "dynamodb:UpdateItem", "s3:GetObject", "s3:PutObject"},
+    "BatchFunction": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                      "s3:GetObject", "s3:PutObject"},
     "FinalizeFunction": {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
                          "s3:ListBucket", "s3:GetObject", "s3:PutObject", "s3:DeleteObject"},
     "MarkFailedFunction": {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
-                           "s3:ListBucket", "s3:GetObject"},
+                           "s3:ListBucket", "s3:GetObject", "s3:PutObject"},
     "StatusChangeFunction": {"dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:UpdateItem",
                              "sqs:SendMessage"},
     # Lists the claims (gsi1), asks whether each run's execution still runs, finishes the run.

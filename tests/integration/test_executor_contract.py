@@ -13,6 +13,7 @@ from dwsim.composition import build_services, services_factory
 from dwsim.executors.local import ThreadExecutor
 from dwsim.executors.stepfunctions import StepFunctionsExecutor
 from dwsim.metadata.records import RunStatus
+from dwsim.runs.files import with_files
 from dwsim.runs.lifecycle import cancel_generation, start_generation
 from dwsim.settings import Settings
 from tests.support.aws import Deployment
@@ -55,7 +56,7 @@ def side(request, tmp_path, monkeypatch):
 
 
 def lineitem(side, run) -> list[tuple]:
-    final = side.services.store.get_run("tpch", run.run_id)
+    final = with_files(side.services.objects, side.services.store.get_run("tpch", run.run_id))
     table = next(t for t in final.tables if t.name == "lineitem")
     rows = []
     for key in sorted(f.split("/experiments/", 1)[1] for f in table.files):

@@ -33,6 +33,9 @@ def test_list_and_delete_by_prefix(objects):
     assert objects.list("r/1/t/") == ["r/1/t/part-00000.parquet", "r/1/t/part-00001.parquet"]
     assert objects.list("r/1/") == ["r/1/load.sql", "r/1/t/part-00000.parquet", "r/1/t/part-00001.parquet"]
     assert objects.list("nothing/") == []
+    objects.put("r/1/t/part-00001.parquet", b"longer")
+    assert objects.list_sizes("r/1/t/") == {"r/1/t/part-00000.parquet": 1, "r/1/t/part-00001.parquet": 6}
+    assert objects.list_sizes("nothing/") == {}
     assert objects.delete_prefix("r/1/") == 3
     assert objects.list("r/") == ["r/2/x"]
 
@@ -43,6 +46,8 @@ def test_ranges_and_parquet_footer_without_reading_everything(objects):
     objects.put("p/part.parquet", data)
     assert objects.get_range("p/part.parquet", 0, 4) == b"PAR1"
     with objects.open("p/part.parquet") as file:
+        assert row_count(file) == 1000
+    with objects.open("p/part.parquet", size=len(data)) as file:  # size from a listing
         assert row_count(file) == 1000
     assert pq.read_table(io.BytesIO(objects.get("p/part.parquet"))).equals(table)
 

@@ -73,6 +73,9 @@ def create_metadata_table(client: Any, table_name: str) -> None:
     if props.get("GlobalSecondaryIndexes"):
         kwargs["GlobalSecondaryIndexes"] = props["GlobalSecondaryIndexes"]
     client.create_table(TableName=table_name, **kwargs)
+    if props.get("TimeToLiveSpecification"):
+        client.update_time_to_live(TableName=table_name,
+                                   TimeToLiveSpecification=props["TimeToLiveSpecification"])
 
 
 # Placeholder values of the right shape for the state machine's DefinitionSubstitutions, so the

@@ -21,6 +21,7 @@ from dwsim import __version__
 from dwsim.composition import build_services, services_factory
 from dwsim.errors import DwSimError, InvalidInput, RunActive, SchemaInvalid
 from dwsim.metadata.records import timestamp_text
+from dwsim.runs.files import with_files
 from dwsim.runs.services import Services
 from dwsim.schema.canonical import canonical_json
 from dwsim.settings import Settings, get_settings
@@ -318,7 +319,7 @@ def describe_run(run: dict[str, Any]) -> str:
              f"{p['rows_done']:,}/{p['rows_total']:,} rows",
              f"  output {run['output']}"]
     for table in run.get("tables", []):
-        lines.append(f"  {table['name']}: {table['rows']:,} rows in {len(table['files'])} file(s), "
+        lines.append(f"  {table['name']}: {table['rows']:,} rows in {table['file_count']} file(s), "
                      f"{table['bytes']:,} bytes")
     if run.get("error"):
         lines.append(f"  error: {run['error']}")
@@ -370,7 +371,7 @@ def cmd_generate(args: argparse.Namespace, services: Services) -> int:
     final = execute(services_factory(settings), args.name, run.run_id, args.workers,
                           on_progress=_ProgressBar(not args.json))
     elapsed = time.perf_counter() - started
-    body = final.to_json()
+    body = with_files(services.objects, final).to_json()
     text = describe_run(body)
     if final.status.value == "COMPLETED":
         rate = final.progress.rows_total / elapsed if elapsed > 0 else 0
@@ -381,7 +382,7 @@ def cmd_generate(args: argparse.Namespace, services: Services) -> int:
 
 def cmd_runs_list(args: argparse.Namespace, services: Services) -> int:
     runs = services.store.list_runs(args.name)
-    body = {"runs": [r.to_json() for r in runs]}
+    body = {"runs": [with_files(services.objects, r).to_json() for r in runs]}
     text = "\n".join(f"{r.run_id}  {r.status.value:<9}  {timestamp_text(r.started_at)}  "
                      f"{r.progress.rows_done:,}/{r.progress.rows_total:,} rows" for r in runs) \
         or f"No runs of '{args.name}' yet."
@@ -390,7 +391,7 @@ def cmd_runs_list(args: argparse.Namespace, services: Services) -> int:
 
 
 def cmd_runs_show(args: argparse.Namespace, services: Services) -> int:
-    run = services.store.get_run(args.name, args.run_id)
+    run = with_files(services.objects, services.store.get_run(args.name, args.run_id))
     emit(args, run.to_json(), describe_run(run.to_json()))
     return 0
 

@@ -144,7 +144,7 @@ class RunSummary(BaseModel):
                                              "finished_at", "duration_seconds", "seed",
                                              "progress", "output", "error"}),
                    tables=[TableSummary(name=t.name, rows=t.rows, bytes=t.bytes,
-                                        file_count=len(t.files)) for t in run.tables])
+                                        file_count=t.file_count) for t in run.tables])
 
 
 class RunPage(BaseModel):

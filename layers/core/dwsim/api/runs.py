@@ -12,6 +12,7 @@ from dwsim.api import context
 from dwsim.api.experiments import Name, json_response
 from dwsim.api.models import GenerateRequest, RunPage, RunSummary
 from dwsim.metadata.records import RunRecord
+from dwsim.runs.files import with_files
 from dwsim.runs.lifecycle import cancel_generation, start_generation
 
 router = Router()
@@ -43,7 +44,8 @@ def list_runs(name: Name,
 
 @router.get("/api/experiments/<name>/runs/<run_id>", summary="One run's record")
 def show_run(name: Name, run_id: RunId) -> RunRecord:
-    return context.current().services.store.get_run(name, run_id)
+    services = context.current().services
+    return with_files(services.objects, services.store.get_run(name, run_id))
 
 
 @router.post("/api/experiments/<name>/runs/<run_id>/cancel", summary="Cancel a running run")

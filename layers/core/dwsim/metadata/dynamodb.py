@@ -6,14 +6,22 @@ Items (pk, sk):
                              (DynamoDB items stop at 400 KB; a 300×40 schema needs this)
   EXP#<name>, CLAIM          the one-active-run claim: run_id of the active run;
                              gsi1pk=CLAIM, gsi1sk=<name>, so the reconciler lists every claim
-  EXP#<name>, RUN#<run_id>   status, the record (zlib JSON), progress counters and the set of
-                             counted batches (so a retried batch is counted once)
+  EXP#<name>, RUN#<run_id>   status, the record (zlib JSON, counts per table, no file lists)
+                             and the progress counters batches_done and rows_done
+  RUN#<name>#<run_id>, BATCH#<nnnnnn>   one item per counted batch, put only if absent in the
+                             same transaction that ADDs to the run's counters: a retried batch
+                             counts once, and no item grows with the number of batches
 Everything of an experiment shares its partition key, so delete is one Query plus deletes.
+Counted-batch items live in a partition per run (the experiment's queries never page through
+them) and carry expires_at, the table's TTL attribute: they only matter while the run runs,
+and DynamoDB removes them, so deleting an experiment does not wait on 100,000 deletes.
 """
 
 from __future__ import annotations
 
 import json
+import random
+import time
 import zlib
 from typing import Any
 
@@ -37,10 +45,16 @@ CHUNK_BYTES = 350_000
 LIST_INDEX = "gsi1"
 CLAIMS = "CLAIM"  # gsi1pk of the claim items
 MAX_TRANSACT_ITEMS = 100
+BATCH_ITEM_TTL_SECONDS = 30 * 24 * 3600  # past any run's timeout (24 h by default)
+CONFLICT_ATTEMPTS = 8  # transactions on the run item meet each other while batches finish
 
 
 def experiment_pk(name: str) -> str:
     return f"EXP#{name}"
+
+
+def batches_pk(experiment: str, run_id: str) -> str:
+    return f"RUN#{experiment}#{run_id}"
 
 
 class DynamoDBStore(MetadataStore):
@@ -141,7 +155,7 @@ class DynamoDBStore(MetadataStore):
                      "ConditionExpression": "attribute_not_exists(pk)"}},
         ]
         try:
-            self.client.transact_write_items(TransactItems=items)
+            self._transact(items)
         except ClientError as exc:
             if _condition_failed(exc, index=0) or not self._exists(pk, "META"):
                 raise NotFound(f"experiment '{run.experiment}' not found") from None
@@ -239,47 +253,86 @@ class DynamoDBStore(MetadataStore):
                 raise
 
     def record_batch(self, experiment: str, run_id: str, batch: int, rows: int) -> bool:
+        # One transaction: the batch's own item (only if absent) and the run's counters.
+        items = [
+            {"Put": {"TableName": self.table.name,
+                     "Item": {"pk": batches_pk(experiment, run_id), "sk": f"BATCH#{batch:06d}",
+                              "rows": rows, "expires_at": int(time.time()) + BATCH_ITEM_TTL_SECONDS},
+                     "ConditionExpression": "attribute_not_exists(pk)"}},
+            {"Update": {"TableName": self.table.name,
+                        "Key": {"pk": experiment_pk(experiment), "sk": f"RUN#{run_id}"},
+                        "UpdateExpression": "ADD batches_done :one, rows_done :rows",
+                        "ConditionExpression": "attribute_exists(pk)",
+                        "ExpressionAttributeValues": {":one": 1, ":rows": rows}}},
+        ]
         try:
-            self.table.update_item(
-                Key={"pk": experiment_pk(experiment), "sk": f"RUN#{run_id}"},
-                UpdateExpression="ADD done_batches :b, batches_done :one, rows_done :rows",
-                ConditionExpression="attribute_exists(pk) AND NOT contains(done_batches, :batch)",
-                ExpressionAttributeValues={":b": {batch}, ":batch": batch, ":one": 1, ":rows": rows})
+            self._transact(items)
         except ClientError as exc:
-            if _condition_failed(exc):
+            if _condition_failed(exc):  # counted before, or the run is gone
                 return False
             raise
         return True
 
     def finish_run(self, run: RunRecord) -> bool:
         pk = experiment_pk(run.experiment)
+        update = {"TableName": self.table.name, "Key": {"pk": pk, "sk": f"RUN#{run.run_id}"},
+                  "UpdateExpression": "SET #s = :status, body = :body",
+                  "ConditionExpression": "#s = :running",
+                  "ExpressionAttributeNames": {"#s": "status"},
+                  "ExpressionAttributeValues": {":status": run.status.value, ":body": _pack(run),
+                                                ":running": RunStatus.RUNNING.value}}
+        release = {"TableName": self.table.name, "Key": {"pk": pk, "sk": "CLAIM"},
+                   "ConditionExpression": "attribute_not_exists(pk) OR run_id = :id",
+                   "ExpressionAttributeValues": {":id": run.run_id}}
         try:
-            self.table.update_item(
-                Key={"pk": pk, "sk": f"RUN#{run.run_id}"},
-                UpdateExpression="SET #s = :status, body = :body",
-                ConditionExpression="#s = :running",
-                ExpressionAttributeNames={"#s": "status"},
-                ExpressionAttributeValues={":status": run.status.value, ":body": _pack(run),
-                                           ":running": RunStatus.RUNNING.value})
-            changed = True
+            self._transact([{"Update": update}, {"Delete": release}])
+            return True
         except ClientError as exc:
             if not _condition_failed(exc):
                 raise
-            changed = False
+            run_finished = _condition_failed(exc, index=0)
+        # Off the usual path: either the run was finished already (still free its claim), or
+        # another run holds the claim (`runs recover` freed ours), so the run changes alone.
+        if run_finished:
+            self._write_alone(self.client.delete_item, release)
+            return False
+        return self._write_alone(self.client.update_item, update)
+
+    def _transact(self, items: list[dict[str, Any]]) -> None:
+        """TransactWriteItems, tried again after a jittered pause while it only conflicts with
+        another transaction on the same item (100 batches finishing at once share the run
+        item); the SDK does not retry those. Every caller's transaction is idempotent."""
+        for attempt in range(CONFLICT_ATTEMPTS):
+            try:
+                self.client.transact_write_items(TransactItems=items)
+                return
+            except ClientError as exc:
+                if not _conflict_only(exc) or attempt == CONFLICT_ATTEMPTS - 1:
+                    raise
+            time.sleep(random.uniform(0, min(2.0, 0.05 * 2 ** attempt)))
+
+    @staticmethod
+    def _write_alone(call: Any, request: dict[str, Any]) -> bool:
         try:
-            self.table.delete_item(Key={"pk": pk, "sk": "CLAIM"},
-                                   ConditionExpression="run_id = :id",
-                                   ExpressionAttributeValues={":id": run.run_id})
+            call(**request)
         except ClientError as exc:
             if not _condition_failed(exc):
                 raise
-        return changed
+            return False
+        return True
 
 
 def _pack(run: RunRecord) -> bytes:
-    # Compressed: a run of 10,000 batches lists 10,000 files, far past 400 KB as plain JSON.
-    body = run.model_dump_json(exclude={"progress": {"batches_done", "rows_done"}})
-    return zlib.compress(body.encode(), 6)
+    # Compressed: the load SQL and a table per warehouse table repeat a lot.
+    return zlib.compress(run.stored_json().encode(), 6)
+
+
+def _conflict_only(exc: ClientError) -> bool:
+    """Cancelled because another transaction held an item, and for no other reason."""
+    if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+        return False
+    codes = {r.get("Code", "None") for r in exc.response.get("CancellationReasons") or []}
+    return "TransactionConflict" in codes and codes <= {"TransactionConflict", "None"}
 
 
 def _condition_failed(exc: ClientError, index: int | None = None) -> bool:

@@ -10,7 +10,7 @@ import time
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer, model_validator
 
 from dwsim.schema.canonical import canonical_json
 from dwsim.schema.model import Experiment
@@ -81,9 +81,19 @@ class Progress(BaseModel):
 class TableOutput(BaseModel):
     name: str
     rows: int
+    # The stores keep counts only; a run's file list lives in its manifest (runs/files.py
+    # fills `files` in where one run is shown).
     files: list[str] = Field(default_factory=list)
+    file_count: int = 0
     bytes: int = 0
     manifest: str | None = None
+
+    @model_validator(mode="after")
+    def _count_files(self) -> TableOutput:
+        # Records stored before file_count existed kept their files inline.
+        if self.files and not self.file_count:
+            self.file_count = len(self.files)
+        return self
 
 
 class RunRecord(BaseModel):
@@ -103,7 +113,8 @@ class RunRecord(BaseModel):
     load_sql: str | None = None
     integrity: str | None = None  # how the run's integrity was proven before _SUCCESS
     error: str | None = None
-    traceback: str | None = None
+    traceback: str | None = None  # at most TRACEBACK_CHARS: head and tail of a longer one
+    traceback_uri: str | None = None  # where the whole traceback is, when it was shortened
     executor: dict[str, Any] = Field(default_factory=dict)  # who runs it: pid, or an execution ARN
 
     @property
@@ -118,3 +129,23 @@ class RunRecord(BaseModel):
 
     def to_json(self) -> dict[str, Any]:
         return self.model_dump(mode="json")
+
+    def stored_json(self) -> str:
+        """What a store keeps as the record's body: no progress counters (their own fields)
+        and no file lists (the manifests have them), so its size does not grow with parts."""
+        return self.model_dump_json(exclude={"progress": {"batches_done", "rows_done"},
+                                             "tables": {"__all__": {"files"}}})
+
+
+# Bounds on what a run record keeps of a failure (a DynamoDB item stops at 400 KB).
+TRACEBACK_CHARS = 4_000
+ERROR_CHARS = 2_000
+
+
+def shorten(text: str, limit: int) -> str:
+    """Head and tail of a text longer than limit, with how much was left out between."""
+    if len(text) <= limit:
+        return text
+    keep = limit - 60
+    head, tail = text[: keep // 2], text[-(keep - keep // 2):]
+    return f"{head}\n... {len(text) - keep:,} characters left out ...\n{tail}"

@@ -231,4 +231,4 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
 
 
 def _body(run: RunRecord) -> str:
-    return run.model_dump_json(exclude={"progress": {"batches_done", "rows_done"}})
+    return run.stored_json()

@@ -31,6 +31,10 @@ class ObjectStore(ABC):
         """Keys under a prefix, sorted."""
 
     @abstractmethod
+    def list_sizes(self, prefix: str) -> dict[str, int]:
+        """Keys under a prefix with their sizes in bytes, from the listing alone (no HEADs)."""
+
+    @abstractmethod
     def delete_prefix(self, prefix: str) -> int:
         """Delete every object under a prefix; returns how many."""
 
@@ -38,15 +42,16 @@ class ObjectStore(ABC):
     def uri(self, key: str) -> str:
         """Where a person or a warehouse finds the object (s3://... or a file path)."""
 
-    def open(self, key: str) -> RangeReader:
-        """A seekable file over an object that fetches only the ranges read (Parquet footers)."""
-        return RangeReader(self, key)
+    def open(self, key: str, size: int | None = None) -> RangeReader:
+        """A seekable file over an object that fetches only the ranges read (Parquet footers);
+        a size already known (from a listing) saves asking for it."""
+        return RangeReader(self, key, size)
 
 
 class RangeReader(io.RawIOBase):
-    def __init__(self, store: ObjectStore, key: str):
+    def __init__(self, store: ObjectStore, key: str, size: int | None = None):
         self.store, self.key = store, key
-        self.length = store.size(key)
+        self.length = store.size(key) if size is None else size
         self.position = 0
 
     def readable(self) -> bool:

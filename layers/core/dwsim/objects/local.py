@@ -73,6 +73,9 @@ class LocalObjectStore(ObjectStore):
         return sorted(str(p.relative_to(self.root)).replace(os.sep, "/") for p in candidates
                       if p.is_file() and not p.name.startswith("."))
 
+    def list_sizes(self, prefix: str) -> dict[str, int]:
+        return {key: self.path(key).stat().st_size for key in self.list(prefix)}
+
     def delete_prefix(self, prefix: str) -> int:
         keys = self.list(prefix)
         base = self.path(prefix.rstrip("/"))

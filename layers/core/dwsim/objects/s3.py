@@ -58,10 +58,13 @@ class S3ObjectStore(ObjectStore):
             return False
 
     def list(self, prefix: str) -> list[str]:
-        keys: list[str] = []
+        return sorted(self.list_sizes(prefix))
+
+    def list_sizes(self, prefix: str) -> dict[str, int]:
+        sizes: dict[str, int] = {}
         for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
-            keys += [item["Key"] for item in page.get("Contents", [])]
-        return sorted(keys)
+            sizes.update((item["Key"], int(item["Size"])) for item in page.get("Contents", []))
+        return dict(sorted(sizes.items()))
 
     def delete_prefix(self, prefix: str) -> int:
         keys = self.list(prefix)

@@ -6,6 +6,8 @@ experiments/<experiment>/runs/<run_id>/
     <table>/part-NNNNN.parquet one part per batch, at a fixed key (retries overwrite it)
     _errors/batch-N.json       a failed batch's error and traceback
     _manifests/<table>.manifest, load.sql, _SUCCESS   written by finalize
+    traceback.txt              a failed run's whole traceback, when the record keeps only its
+                               head and tail
 """
 
 from __future__ import annotations
@@ -41,3 +43,7 @@ def errors_prefix(prefix: str) -> str:
 
 def manifest_key(prefix: str, table: str) -> str:
     return f"{prefix}/_manifests/{table}.manifest"
+
+
+def traceback_key(prefix: str) -> str:
+    return f"{prefix}/traceback.txt"

@@ -578,7 +578,8 @@ function renderRun(run) {
   }
   if (run.error) {
     node.append(el("div", { class: "error" }, run.error));
-    if (run.traceback) node.append(el("details", { open: true }, el("summary", {}, "Traceback"), el("pre", { class: "traceback" }, run.traceback)));
+    if (run.traceback) node.append(el("details", { open: true }, el("summary", {}, "Traceback"), el("pre", { class: "traceback" }, run.traceback),
+      run.traceback_uri ? el("p", { class: "muted" }, "Whole traceback: ", el("code", {}, run.traceback_uri)) : null));
   }
   return node;
 }
