@@ -4,15 +4,26 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEMO_HOME := .dwsim/demo
 
-.PHONY: install tools demo test lint bench openapi build clean
+# Every dependency, all extras, pinned for Python 3.11-3.13 on any platform: `make install` and
+# the deps layer's build (layers/deps/Makefile) install within these pins.
+LOCK := requirements.lock
+
+.PHONY: install tools demo test lint bench openapi build clean lock
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,dev,aws,infra]"
+	$(BIN)/pip install --quiet -c $(LOCK) -e ".[test,dev,aws,infra]"
 	touch $@
+
+# Re-pin after editing pyproject.toml's dependencies (uv resolves for every platform at once;
+# one version per package across Python versions).
+lock:
+	test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && $(BIN)/pip install --quiet uv; }
+	$(BIN)/uv pip compile pyproject.toml --all-extras --universal --fork-strategy fewest \
+		--python-version 3.11 --custom-compile-command "make lock" --quiet -o $(LOCK)
 
 # Node tools for the infrastructure checks (asl-validator), kept out of the repository.
 tools: .tools/node_modules/.bin/asl-validator

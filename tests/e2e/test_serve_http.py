@@ -167,3 +167,13 @@ def test_only_localhost_names_reach_a_loopback_server(served):
                  f"127.0.0.1:{served.port + 1}"):
         status, data, _ = request(served, "GET", "/", headers={"Host": host})
         assert status == 421 and json.loads(data)["error"]["code"] == "host_not_allowed", host
+
+
+def test_the_query_string_and_encoded_path_reach_the_api(served):
+    """waitress hands the path and the query apart: both must reach the routes as sent."""
+    body = json.dumps({**RACE_SCHEMA, "name": "paged"}).encode()
+    assert request(served, "POST", "/api/experiments", body)[0] == 201
+    status, data, _ = request(served, "GET", "/api/experiments/paged/runs?limit=abc")
+    assert status == 422 and "limit" in json.loads(data)["error"]["message"]
+    status, data, _ = request(served, "GET", "/api/experiments/paged/runs?limit=1")
+    assert status == 200 and json.loads(data) == {"runs": [], "next_token": None}

@@ -98,6 +98,10 @@ def test_step_events_run_a_whole_workflow(aws):
     assert done == {"experiment": "tpch", "run_id": RUN_ID, "status": "COMPLETED", "rows": 6030}
     status, run = api(aws, "api-get-run.json")
     assert status == 200 and run["status"] == "COMPLETED"
+    status, files = api(aws, "api-run-files.json")
+    parts = [f for f in files["files"] if f["table"]]
+    assert status == 200 and len(parts) == 8 and files["next_token"] is None
+    assert all("X-Amz-Signature=" in f["url"] and f["path"] in f["url"] for f in files["files"])
     status, refused = api(aws, "api-cancel-run.json")
     assert status == 409 and "already COMPLETED" in refused["error"]["message"]
 

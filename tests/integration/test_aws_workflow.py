@@ -72,3 +72,34 @@ def test_a_failing_batch_marks_the_run_failed_with_traceback(deployed, monkeypat
     status, again = deployed.api("POST", "/api/experiments/tpch/generate", {})
     assert status == 202, "the claim was released"
     deployed.wait(again["executor"]["execution_arn"])
+
+
+def test_a_runs_files_come_as_presigned_s3_urls(deployed):
+    import requests  # moto intercepts requests' HTTP calls to S3
+
+    status, run = deployed.api("POST", "/api/experiments/tpch/generate", {"seed": 3, "batch_rows": 1000})
+    assert status == 202, run
+    assert deployed.wait(run["executor"]["execution_arn"])["status"] == "SUCCEEDED"
+    status, final = deployed.api("GET", f"/api/experiments/tpch/runs/{run['run_id']}")
+    status, page = deployed.api("GET", f"/api/experiments/tpch/runs/{run['run_id']}/files?limit=5")
+    assert status == 200 and len(page["files"]) == 5 and page["next_token"] == page["files"][-1]["path"]
+    files = page["files"]
+    while page["next_token"]:
+        status, page = deployed.api("GET", f"/api/experiments/tpch/runs/{run['run_id']}/files"
+                                           f"?limit=5&next_token={page['next_token']}")
+        files += page["files"]
+    prefix = f"experiments/tpch/runs/{run['run_id']}/"
+    listed = deployed.s3.list_objects_v2(Bucket=BUCKET, Prefix=prefix)["Contents"]
+    assert [(f["path"], f["size"]) for f in files] == \
+        [(o["Key"].removeprefix(prefix), o["Size"]) for o in listed]
+    rows: dict[str, int] = {}
+    for file in files:
+        assert file["url"].startswith(f"https://{BUCKET}.s3.") and "X-Amz-Signature=" in file["url"]
+        data = requests.get(file["url"], timeout=10).content
+        assert len(data) == file["size"], file["path"]
+        if file["table"]:
+            rows[file["table"]] = rows.get(file["table"], 0) + pq.read_table(io.BytesIO(data)).num_rows
+    assert rows == {t["name"]: t["rows"] for t in final["tables"]}
+    # The file route, for a store that presigns, sends the client to S3.
+    status, _ = deployed.api("GET", f"/api/experiments/tpch/runs/{run['run_id']}/file?path=load.sql")
+    assert status == 303

@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "layers" / "core" / "dwsim"
-# The only modules that may import boto3/botocore: one adapter per AWS service.
-AWS_ADAPTERS = {"dwsim.metadata.dynamodb", "dwsim.objects.s3", "dwsim.executors.stepfunctions"}
+# The only modules that may import boto3/botocore: one adapter per AWS service, and the CLI's
+# SigV4 signer for the API in IAM mode.
+AWS_ADAPTERS = {"dwsim.metadata.dynamodb", "dwsim.objects.s3", "dwsim.executors.stepfunctions",
+                "dwsim.remote.sigv4"}
 
 
 def _module_name(path: Path) -> str:

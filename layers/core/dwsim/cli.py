@@ -1,4 +1,6 @@
-"""The `dw-sim` command line: the embedded default (SQLite + a local folder), no AWS needed.
+"""The `dw-sim` command line: the embedded default (SQLite + a local folder), no AWS needed,
+or, with --api URL, a deployed stack or `dw-sim serve` through its HTTP API. The commands talk
+to a backend (dwsim.backend) and print the same either way.
 
 Every command takes --json for machine-readable output. Errors are one line on stderr and a
 non-zero exit (2 for usage, 1 otherwise); --debug adds the traceback.
@@ -11,6 +13,7 @@ import contextlib
 import io
 import json
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -18,15 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from dwsim import __version__
-from dwsim.composition import build_services, services_factory
+from dwsim.backend import Backend, LocalBackend
 from dwsim.errors import DwSimError, InvalidInput, RunActive, SchemaInvalid
-from dwsim.metadata.records import timestamp_text
-from dwsim.runs.files import with_files
-from dwsim.runs.services import Services
-from dwsim.schema.canonical import canonical_json
 from dwsim.settings import Settings, get_settings
 
-Handler = Callable[[argparse.Namespace, Services], int]
+Handler = Callable[[argparse.Namespace, Backend | None], int]
 
 
 def _flags(*, leaf: bool) -> argparse.ArgumentParser:
@@ -40,6 +39,14 @@ def _flags(*, leaf: bool) -> argparse.ArgumentParser:
                         help="where the embedded store lives (default: $DWSIM_HOME or ./.dwsim)")
     parent.add_argument("--debug", action="store_true",
                         default=argparse.SUPPRESS if leaf else False, help="show tracebacks")
+    parent.add_argument("--api", metavar="URL", default=argparse.SUPPRESS if leaf else None,
+                        help="work through the HTTP API at URL: a deployed stack's ApiUrl or "
+                             "`dw-sim serve` (default: $DWSIM_API_URL; none: the embedded store)")
+    parent.add_argument("--api-key", metavar="KEY", default=argparse.SUPPRESS if leaf else None,
+                        help="the API key for --api (default: $DWSIM_API_KEY)")
+    parent.add_argument("--auth", choices=["key", "iam"], default=argparse.SUPPRESS if leaf else None,
+                        help="how --api requests authenticate: the API key, or SigV4 from the "
+                             "default AWS credentials (default: $DWSIM_API_AUTH or key)")
     return parent
 
 
@@ -90,7 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
                           "schema's target_rows")
     gen.add_argument("--seed", type=int, help="same seed, same rows (default: random)")
     gen.add_argument("--batch-rows", type=int, help="rows per Parquet part (default 250,000)")
-    gen.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    gen.add_argument("--workers", type=int,
+                     help="worker processes (default 1; runs on this machine only)")
     gen.add_argument("--compression", default="snappy", choices=["snappy", "zstd", "gzip", "none"])
     gen.add_argument("--wait", action="store_true",
                      help="run in the foreground and print the finished run")
@@ -101,9 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks one)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes per run")
     serve.add_argument("--verbose", action="store_true", help="log every request")
-    serve.set_defaults(handler=cmd_serve)
+    serve.set_defaults(handler=cmd_serve, local_only=True)
 
-    runs = groups.add_parser("runs", help="list, show, cancel and recover runs")
+    runs = groups.add_parser("runs", help="list, show, cancel, verify, download and recover runs")
     run_commands = runs.add_subparsers(dest="command", required=True, metavar="SUBCOMMAND")
     rlist = run_commands.add_parser("list", parents=leaf, help="an experiment's runs, newest first")
     rlist.add_argument("name")
@@ -121,6 +129,13 @@ def build_parser() -> argparse.ArgumentParser:
     rverify.add_argument("name")
     rverify.add_argument("run_id")
     rverify.set_defaults(handler=cmd_runs_verify)
+    rdownload = run_commands.add_parser(
+        "download", parents=leaf, help="copy a finished run's files (Parquet, manifests, load SQL) "
+                                       "into a folder")
+    rdownload.add_argument("name")
+    rdownload.add_argument("run_id")
+    rdownload.add_argument("folder", metavar="DIR", help="where to put them (created if missing)")
+    rdownload.set_defaults(handler=cmd_runs_download)
     rrecover = run_commands.add_parser(
         "recover", parents=leaf, help="release the claim of a run whose executor is gone")
     rrecover.add_argument("name")
@@ -250,63 +265,57 @@ def _type_text(column: dict[str, Any]) -> str:
 
 
 # -- commands -------------------------------------------------------------------------------
-def cmd_create(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.experiments import create_experiment, parse_schema_json, preview_schema
+def cmd_create(args: argparse.Namespace, backend: Backend) -> int:
+    from dwsim.experiments import parse_schema_json
 
     raw = parse_schema_json(read_input(args.schema, "schema"), f"'{args.schema}'")
     if args.dry_run:
-        body = preview_schema(raw)
+        body = backend.preview_schema(raw)
         emit(args, body, describe_experiment(body) + "\n\n(dry run: nothing stored)")
         return 0
-    stored = create_experiment(services.store, raw)
-    body = canonical_json(stored.experiment)
-    emit(args, body, f"Created experiment '{stored.experiment.name}': "
-                     f"{len(body['tables'])} table(s), {stored.experiment.total_rows:,} rows")
+    body = backend.create_experiment(raw)
+    rows = sum(t["target_rows"] for t in body["tables"])
+    emit(args, body, f"Created experiment '{body['name']}': {len(body['tables'])} table(s), "
+                     f"{rows:,} rows")
     return 0
 
 
-def cmd_import_sql(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.experiments import interpret_sql, preview
-
+def cmd_import_sql(args: argparse.Namespace, backend: Backend) -> int:
     sql = read_input(args.sql, "SQL")
-    experiment = interpret_sql(sql, args.name, args.dialect, parse_rows(args.rows), args.description)
+    body = backend.import_sql(sql, args.name, args.dialect, parse_rows(args.rows),
+                              args.description, args.dry_run)
     if args.dry_run:
-        body = preview(experiment)
         emit(args, body, describe_experiment(body) + "\n\n(dry run: nothing stored)")
         return 0
-    body = canonical_json(experiment)
-    services.store.create_experiment(experiment)
-    emit(args, body, describe_experiment(body) + f"\n\nCreated experiment '{experiment.name}'.")
+    emit(args, body, describe_experiment(body) + f"\n\nCreated experiment '{body['name']}'.")
     return 0
 
 
-def cmd_list(args: argparse.Namespace, services: Services) -> int:
-    summaries = services.store.list_experiments()
-    data = {"experiments": [s.model_dump(mode="json") for s in summaries]}
+def cmd_list(args: argparse.Namespace, backend: Backend) -> int:
+    summaries = backend.list_experiments()
+    data = {"experiments": summaries}
     if not summaries:
         text = "No experiments yet. Create one with `dw-sim experiment import-sql` or `create`."
     else:
-        width = max(len(s.name) for s in summaries)
+        width = max(len(s["name"]) for s in summaries)
         text = "\n".join(
             [f"{'NAME':<{width}}  {'DIALECT':<9}  {'TABLES':>6}  {'ROWS':>13}  CREATED"]
-            + [f"{s.name:<{width}}  {(s.dialect or '-'):<9}  {s.tables:>6}  {s.total_rows:>13,}  "
-               f"{timestamp_text(s.created_at)}" for s in summaries])
+            + [f"{s['name']:<{width}}  {(s['dialect'] or '-'):<9}  {s['tables']:>6}  "
+               f"{s['total_rows']:>13,}  {s['created_at']}" for s in summaries])
     emit(args, data, text)
     return 0
 
 
-def cmd_show(args: argparse.Namespace, services: Services) -> int:
-    body = canonical_json(services.store.get_experiment(args.name).experiment)
+def cmd_show(args: argparse.Namespace, backend: Backend) -> int:
+    body = backend.show_experiment(args.name)
     emit(args, body, describe_experiment(body))
     return 0
 
 
-def cmd_delete(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.experiments import delete_experiment
-
-    removed = delete_experiment(services.store, services.objects, args.name)
-    emit(args, {"deleted": args.name, "objects_removed": removed},
-         f"Deleted experiment '{args.name}' and {removed:,} generated file(s).")
+def cmd_delete(args: argparse.Namespace, backend: Backend) -> int:
+    body = backend.delete_experiment(args.name)
+    emit(args, body, f"Deleted experiment '{args.name}' and {body['objects_removed']:,} "
+                     "generated file(s).")
     return 0
 
 
@@ -332,109 +341,100 @@ class _ProgressBar:
     def __init__(self, enabled: bool):
         self.enabled = enabled and sys.stderr.isatty()
 
-    def __call__(self, run) -> None:
+    def __call__(self, run: dict[str, Any]) -> None:
         if not self.enabled:
             return
-        p = run.progress
-        share = p.rows_done / p.rows_total if p.rows_total else 1.0
+        p = run["progress"]
+        share = p["rows_done"] / p["rows_total"] if p["rows_total"] else 1.0
         bar = "#" * int(share * 30)
-        sys.stderr.write(f"\r[{bar:<30}] {share:6.1%} {p.rows_done:,}/{p.rows_total:,} rows "
-                         f"{p.batches_done}/{p.batches_total} batches")
-        if not run.active:
+        sys.stderr.write(f"\r[{bar:<30}] {share:6.1%} {p['rows_done']:,}/{p['rows_total']:,} rows "
+                         f"{p['batches_done']}/{p['batches_total']} batches")
+        if run["status"] != "RUNNING":
             sys.stderr.write("\n")
         sys.stderr.flush()
 
 
-def cmd_generate(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.background import spawn
-    from dwsim.executors.local import execute
-    from dwsim.runs.lifecycle import start_run
-
-    if args.workers < 1:
-        raise InvalidInput(f"--workers must be at least 1, not {args.workers}")
+def cmd_generate(args: argparse.Namespace, backend: Backend) -> int:
     rows = parse_rows(args.rows)
     if isinstance(rows, int):
-        stored = services.store.get_experiment(args.name).experiment
-        rows = {t.name: rows for t in stored.tables}
+        rows = {t["name"]: rows for t in backend.show_experiment(args.name)["tables"]}
     elif isinstance(rows, dict) and "*" in rows:
-        stored = services.store.get_experiment(args.name).experiment
+        tables = backend.show_experiment(args.name)["tables"]
         default = rows.pop("*")
-        rows = {t.name: rows.get(t.name, default) for t in stored.tables} | rows
-    settings = args.settings
-    run = start_run(services, args.name, rows or None, args.seed, args.batch_rows, args.compression)
-    if not args.wait:
-        spawn(settings, args.name, run.run_id, args.workers)
-        emit(args, run.to_json(), f"Started run {run.run_id} of '{args.name}' in the background.\n"
-             f"Follow it with: dw-sim runs show {args.name} {run.run_id}")
-        return 0
+        rows = {t["name"]: rows.get(t["name"], default) for t in tables} | rows
     started = time.perf_counter()
-    final = execute(services_factory(settings), args.name, run.run_id, args.workers,
-                          on_progress=_ProgressBar(not args.json))
+    run = backend.generate(args.name, rows or None, args.seed, args.batch_rows, args.compression,
+                           wait=args.wait, workers=args.workers,
+                           on_progress=_ProgressBar(args.wait and not args.json))
+    if not args.wait:
+        emit(args, run, f"Started run {run['run_id']} of '{args.name}' in the background.\n"
+             f"Follow it with: dw-sim runs show {args.name} {run['run_id']}")
+        return 0
     elapsed = time.perf_counter() - started
-    body = with_files(services.objects, final).to_json()
-    text = describe_run(body)
-    if final.status.value == "COMPLETED":
-        rate = final.progress.rows_total / elapsed if elapsed > 0 else 0
+    text = describe_run(run)
+    if run["status"] == "COMPLETED":
+        rate = run["progress"]["rows_total"] / elapsed if elapsed > 0 else 0
         text += f"\n  {rate:,.0f} rows/s"
-    emit(args, body, text)
-    return 0 if final.status.value == "COMPLETED" else 1
+    emit(args, run, text)
+    return 0 if run["status"] == "COMPLETED" else 1
 
 
-def cmd_runs_list(args: argparse.Namespace, services: Services) -> int:
-    runs = services.store.list_runs(args.name)
-    body = {"runs": [with_files(services.objects, r).to_json() for r in runs]}
-    text = "\n".join(f"{r.run_id}  {r.status.value:<9}  {timestamp_text(r.started_at)}  "
-                     f"{r.progress.rows_done:,}/{r.progress.rows_total:,} rows" for r in runs) \
-        or f"No runs of '{args.name}' yet."
-    emit(args, body, text)
+def cmd_runs_list(args: argparse.Namespace, backend: Backend) -> int:
+    runs = backend.list_runs(args.name)
+    text = "\n".join(f"{r['run_id']}  {r['status']:<9}  {r['started_at']}  "
+                     f"{r['progress']['rows_done']:,}/{r['progress']['rows_total']:,} rows"
+                     for r in runs) or f"No runs of '{args.name}' yet."
+    emit(args, {"runs": runs}, text)
     return 0
 
 
-def cmd_runs_show(args: argparse.Namespace, services: Services) -> int:
-    run = with_files(services.objects, services.store.get_run(args.name, args.run_id))
-    emit(args, run.to_json(), describe_run(run.to_json()))
+def cmd_runs_show(args: argparse.Namespace, backend: Backend) -> int:
+    run = backend.show_run(args.name, args.run_id)
+    emit(args, run, describe_run(run))
     return 0
 
 
-def cmd_runs_cancel(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.runs.lifecycle import cancel_run
-
-    run = cancel_run(services, args.name, args.run_id)
-    emit(args, run.to_json(), f"Cancelled run {run.run_id}: {run.status.value}")
+def cmd_runs_cancel(args: argparse.Namespace, backend: Backend) -> int:
+    run = backend.cancel_run(args.name, args.run_id)
+    emit(args, run, f"Cancelled run {run['run_id']}: {run['status']}")
     return 0
 
 
-def cmd_runs_verify(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.runs.steps import run_snapshot
-    from dwsim.runs.verify import verify_run
-
-    run = services.store.get_run(args.name, args.run_id)
-    if run.status.value != "COMPLETED":
-        raise InvalidInput(f"run {run.run_id} is {run.status.value}; only a COMPLETED run can be verified")
-    report = verify_run(services.objects, run_snapshot(services, args.name, args.run_id), run)
-    lines = [f"{'ok  ' if c.failures == 0 else 'FAIL'} {c.table:<14} {c.kind:<11} "
-             f"({', '.join(c.columns)}) {c.detail}" if c.columns else
-             f"{'ok  ' if c.failures == 0 else 'FAIL'} {c.table:<14} {c.kind:<11} {c.detail}"
-             for c in report.checks]
-    lines.append("Integrity: " + ("every check passed" if report.ok else "FAILED"))
-    emit(args, report.to_dict(), "\n".join(lines))
-    return 0 if report.ok else 1
+def cmd_runs_verify(args: argparse.Namespace, backend: Backend) -> int:
+    report = backend.verify_run(args.name, args.run_id)
+    lines = []
+    for c in report["checks"]:
+        mark = "ok  " if c["failures"] == 0 else "FAIL"
+        columns = f" ({', '.join(c['columns'])})" if c["columns"] else ""
+        lines.append(f"{mark} {c['table']:<14} {c['kind']:<11}{columns} {c['detail']}")
+    lines.append("Integrity: " + ("every check passed" if report["ok"] else "FAILED"))
+    emit(args, report, "\n".join(lines))
+    return 0 if report["ok"] else 1
 
 
-def cmd_runs_recover(args: argparse.Namespace, services: Services) -> int:
-    from dwsim.runs.lifecycle import recover
+def cmd_runs_download(args: argparse.Namespace, backend: Backend) -> int:
+    body = backend.download_run(args.name, args.run_id, Path(args.folder).resolve())
+    parts = sum(1 for f in body["files"] if f["table"])
+    emit(args, body, f"Downloaded {len(body['files']):,} file(s) of run {args.run_id} "
+                     f"({parts:,} Parquet part(s), {body['bytes']:,} bytes) to {body['folder']}")
+    return 0
 
-    result = recover(services, args.name, force=args.force)
+
+def cmd_runs_recover(args: argparse.Namespace, backend: Backend) -> int:
+    result = backend.recover(args.name, args.force)
     emit(args, result, f"Run {result['run_id']}: {result['action']}")
     return 0
 
 
-def cmd_serve(args: argparse.Namespace, services: Services) -> int:
+def cmd_serve(args: argparse.Namespace, backend: Backend | None) -> int:
     from dwsim.serve import make_server, serve_until_stopped
 
     settings = args.settings
     if args.workers < 1:
         raise InvalidInput(f"--workers must be at least 1, not {args.workers}")
+    # The API defers the engine and the DDL importer to the requests that use them (a cold
+    # Lambda start); a long-lived server imports them up front, beside its first requests.
+    threading.Thread(target=_warm_up, name="warm-up", daemon=True).start()
     server = make_server(settings, args.host, args.port, args.workers, args.verbose)
     host, port = server.address
     shown = f"[{host}]" if ":" in host else host
@@ -444,9 +444,36 @@ def cmd_serve(args: argparse.Namespace, services: Services) -> int:
     return 0
 
 
+def _warm_up() -> None:
+    import dwsim.ddl.importer  # noqa: F401
+    import dwsim.engine.samples  # noqa: F401
+
+
 # -- entry point ----------------------------------------------------------------------------
 def _settings(args: argparse.Namespace) -> Settings:
     return get_settings().with_home(args.home)
+
+
+def _backend(args: argparse.Namespace) -> Backend | None:
+    """The embedded store, or the API that --api / $DWSIM_API_URL names."""
+    settings: Settings = args.settings
+    url = args.api or settings.api_url
+    if not url:
+        if args.api_key or args.auth:
+            raise InvalidInput("--api-key and --auth apply to --api URL; without it dw-sim works "
+                               "on the embedded store")
+        return None if getattr(args, "local_only", False) else LocalBackend(settings)
+    if getattr(args, "local_only", False):
+        raise InvalidInput(f"`dw-sim {args.group}` works on this machine only, not through "
+                           "--api (unset DWSIM_API_URL to run it)")
+    if args.home is not None:
+        raise InvalidInput("--home names the embedded store; with --api the experiments are "
+                           "the API's")
+    from dwsim.remote.backend import RemoteBackend
+    from dwsim.remote.client import ApiClient
+
+    key = args.api_key or (settings.api_key.get_secret_value() if settings.api_key else None)
+    return RemoteBackend(ApiClient(url, key, args.auth or settings.api_auth))
 
 
 def _error_line(exc: DwSimError) -> str:
@@ -494,7 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parse(parser, argv)
     try:
         args.settings = _settings(args)
-        return args.handler(args, build_services(args.settings))
+        return args.handler(args, _backend(args))
     except DwSimError as exc:
         if args.debug:
             traceback.print_exc()

@@ -6,8 +6,6 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from dwsim.ddl.importer import import_ddl
-from dwsim.engine.samples import sample_experiment
 from dwsim.errors import InputTooLarge, InvalidInput, SqlSyntaxError
 from dwsim.metadata.base import MetadataStore
 from dwsim.metadata.records import StoredExperiment
@@ -46,6 +44,8 @@ def preview(experiment: Experiment, first: Sequence[str] = ()) -> dict[str, Any]
     first rows (`samples`) and how they were made (`sampling`). Nothing is stored; `create`
     accepts the whole body back and ignores both fields. `first` names tables to sample
     before the others (the sampling is bounded, see engine/samples.py)."""
+    from dwsim.engine.samples import sample_experiment  # the engine: only previews pay for it
+
     samples = sample_experiment(experiment, first=first)
     return {**canonical_json(experiment), "samples": samples.values, "sampling": samples.describe()}
 
@@ -60,6 +60,8 @@ def interpret_sql(sql: str | bytes, name: str, dialect: str,
                   description: str | None = None) -> Experiment:
     """DDL to a validated experiment, without storing it (the dry run). `target_rows` is one
     count for every table, or a mapping whose "*" entry (if any) is the default."""
+    from dwsim.ddl.importer import import_ddl  # sqlglot: only imports pay for it
+
     try:
         if isinstance(target_rows, dict):
             rows = dict(target_rows)

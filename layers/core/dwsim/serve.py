@@ -109,14 +109,18 @@ class Application:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         method = environ["REQUEST_METHOD"]
-        url = urlsplit(environ.get("RAW_URI") or environ.get("PATH_INFO") or "/")
+        # The request line as sent (waitress: REQUEST_URI): path still percent-encoded, as the
+        # route patterns expect, and the query string with it.
+        url = urlsplit(environ.get("REQUEST_URI") or environ.get("RAW_URI")
+                       or environ.get("PATH_INFO") or "/")
         try:
             host = environ.get("HTTP_HOST")
             if self.hosts is not None and host is not None and host.lower() not in self.hosts:
                 status, headers, body = error(421, "host_not_allowed",
                                               f"this server answers to localhost only, not {host!r}")
             elif url.path == "/api" or url.path.startswith("/api/"):
-                status, headers, body = self._api(environ, method, url.path, url.query)
+                status, headers, body = self._api(environ, method, url.path,
+                                                  url.query or environ.get("QUERY_STRING", ""))
             elif method in ("GET", "HEAD"):
                 status, headers, body = self._static(url.path)
             else:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -37,6 +38,11 @@ class Settings(BaseSettings):
     # `dw-sim serve`: seconds a connection may sit idle, or a request take to arrive, before
     # it is closed.
     serve_timeout: float = Field(default=30.0, gt=0, le=3600)
+    # The CLI against a deployed stack or `dw-sim serve` (--api, --api-key, --auth): the API's
+    # base URL, its key (x-api-key), or SigV4 from the default AWS credentials (iam).
+    api_url: str | None = None
+    api_key: SecretStr | None = None
+    api_auth: Literal["key", "iam"] = "key"
 
     def with_home(self, home: str | Path | None) -> Settings:
         """The same settings on another embedded store (the CLI's --home)."""

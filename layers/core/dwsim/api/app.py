@@ -12,7 +12,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ValidationError
 
-from dwsim.api import experiments, runs, ui
+from dwsim.api import experiments, files, runs, ui
 from dwsim.api.context import MAX_BODY_BYTES
 from dwsim.api.errors import error_response, from_domain, from_validation
 from dwsim.api.headers import with_security_headers
@@ -50,6 +50,7 @@ def build_resolver(cors_origin: str | None = None, count_metrics: bool = True) -
     # their parameters, never from `router.current_event`.
     app.include_router(experiments.router)
     app.include_router(runs.router)
+    app.include_router(files.router)
     app.include_router(ui.router)
     if count_metrics:
         app.use(middlewares=[count_runs])

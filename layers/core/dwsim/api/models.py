@@ -155,3 +155,22 @@ class RunPage(BaseModel):
 class Deleted(BaseModel):
     deleted: str
     objects_removed: int
+
+
+class RunFile(BaseModel):
+    path: str = Field(description="where the file is within the run's output "
+                                  "(`<table>/part-00000.parquet`, `load.sql`, `_manifests/...`)")
+    table: str | None = Field(default=None, description="the table a Parquet part belongs to")
+    size: int = Field(description="bytes")
+    url: str = Field(description="where to GET it: a presigned S3 URL (no credentials needed "
+                                 "until it expires), or, on a local store, a path under the "
+                                 "API's base URL that needs the API's own authentication")
+
+
+class RunFiles(BaseModel):
+    experiment: str
+    run_id: str
+    status: RunStatus
+    expires_in: int = Field(description="seconds the presigned URLs stay valid")
+    files: list[RunFile]
+    next_token: str | None = Field(default=None, description="pass as next_token for more files")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-COMPRESSIONS = ("snappy", "zstd", "gzip", "none")
+from dwsim.engine.codecs import COMPRESSIONS  # noqa: F401 - where callers find it
 
 
 def to_parquet(table: pa.Table, compression: str = "snappy") -> bytes:

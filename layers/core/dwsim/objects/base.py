@@ -31,8 +31,15 @@ class ObjectStore(ABC):
         """Keys under a prefix, sorted."""
 
     @abstractmethod
-    def list_sizes(self, prefix: str) -> dict[str, int]:
-        """Keys under a prefix with their sizes in bytes, from the listing alone (no HEADs)."""
+    def sizes(self, prefix: str, start_after: str | None = None,
+              limit: int | None = None) -> dict[str, int]:
+        """Keys under a prefix with their sizes in bytes, sorted by key: at most `limit` of
+        them, only those after the key `start_after` (a page's last key)."""
+
+    @abstractmethod
+    def download_url(self, key: str, expires_seconds: int) -> str | None:
+        """A URL anyone holding it can GET the object from until it expires (S3: presigned),
+        or None when the store has none (a local folder: `dw-sim serve` serves the file)."""
 
     @abstractmethod
     def delete_prefix(self, prefix: str) -> int:

@@ -73,8 +73,13 @@ class LocalObjectStore(ObjectStore):
         return sorted(str(p.relative_to(self.root)).replace(os.sep, "/") for p in candidates
                       if p.is_file() and not p.name.startswith("."))
 
-    def list_sizes(self, prefix: str) -> dict[str, int]:
-        return {key: self.path(key).stat().st_size for key in self.list(prefix)}
+    def sizes(self, prefix: str, start_after: str | None = None,
+              limit: int | None = None) -> dict[str, int]:
+        keys = [k for k in self.list(prefix) if start_after is None or k > start_after]
+        return {key: self.path(key).stat().st_size for key in keys[:limit]}
+
+    def download_url(self, key: str, expires_seconds: int) -> str | None:
+        return None
 
     def delete_prefix(self, prefix: str) -> int:
         keys = self.list(prefix)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from dwsim.errors import NotFound
@@ -19,6 +20,7 @@ class S3ObjectStore(ObjectStore):
     def __init__(self, bucket: str, client: Any = None):
         self.bucket = bucket
         self.client = client or boto3.client("s3")
+        self._signing_client: Any = None
 
     def put(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> None:
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
@@ -58,13 +60,31 @@ class S3ObjectStore(ObjectStore):
             return False
 
     def list(self, prefix: str) -> list[str]:
-        return sorted(self.list_sizes(prefix))
+        return list(self.sizes(prefix))
 
-    def list_sizes(self, prefix: str) -> dict[str, int]:
-        sizes: dict[str, int] = {}
-        for page in self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix):
-            sizes.update((item["Key"], int(item["Size"])) for item in page.get("Contents", []))
-        return dict(sorted(sizes.items()))
+    def sizes(self, prefix: str, start_after: str | None = None,
+              limit: int | None = None) -> dict[str, int]:
+        found: dict[str, int] = {}
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=prefix, **({"StartAfter": start_after} if start_after else {}),
+            PaginationConfig={"MaxItems": limit} if limit else {})
+        for page in pages:  # S3 lists keys in UTF-8 binary order, as Python sorts str
+            found.update((item["Key"], int(item["Size"])) for item in page.get("Contents", []))
+        return dict(sorted(found.items()))
+
+    def download_url(self, key: str, expires_seconds: int) -> str | None:
+        # Signed here with the function's own credentials (no AWS call): the URL works while
+        # they and the expiry last, for whoever holds it; the role needs s3:GetObject.
+        return self._presigner().generate_presigned_url(
+            "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=expires_seconds)
+
+    def _presigner(self) -> Any:
+        # SigV4 always (X-Amz-Signature): a plain client in us-east-1 still presigns with
+        # the deprecated SigV2, which newer buckets and regions refuse.
+        if self._signing_client is None:
+            self._signing_client = boto3.client("s3", region_name=self.client.meta.region_name,
+                                                config=Config(signature_version="s3v4"))
+        return self._signing_client
 
     def delete_prefix(self, prefix: str) -> int:
         keys = self.list(prefix)

@@ -8,7 +8,7 @@ import socket
 import traceback
 from typing import Any
 
-from dwsim.engine.parquet import COMPRESSIONS
+from dwsim.engine.codecs import COMPRESSIONS
 from dwsim.errors import Conflict, DwSimError, InvalidInput, NotFound
 from dwsim.metadata.records import RunRecord, RunStatus, new_run_id, utc_now
 from dwsim.runs import steps

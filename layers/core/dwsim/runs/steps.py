@@ -16,8 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 from pydantic import TypeAdapter
 
-from dwsim.engine.generator import Generator
-from dwsim.engine.parquet import row_count, to_parquet
 from dwsim.errors import DwSimError
 from dwsim.metadata.records import (
     ERROR_CHARS,
@@ -30,7 +28,6 @@ from dwsim.metadata.records import (
 from dwsim.objects.base import ObjectStore
 from dwsim.runs import layout
 from dwsim.runs.batches import split
-from dwsim.runs.loadsql import load_sql
 from dwsim.runs.payloads import Batch, BatchItem, BatchResult, PlanResult
 from dwsim.runs.services import Services
 from dwsim.schema.keys import construction_proof
@@ -107,6 +104,11 @@ def _active_run(services: Services, experiment_name: str, run_id: str) -> RunRec
 
 # -- batch --------------------------------------------------------------------------------
 def run_batch(services: Services, experiment_name: str, run_id: str, batch: Batch) -> BatchResult:
+    # The engine (NumPy, pyarrow) is imported where it works, so that the API, which imports
+    # this module for fail and abort, starts without it.
+    from dwsim.engine.generator import Generator
+    from dwsim.engine.parquet import to_parquet
+
     _check_fault(services, batch)
     run = _active_run(services, experiment_name, run_id)
     prefix = layout.run_prefix(experiment_name, run_id)
@@ -127,6 +129,8 @@ def _check_fault(services: Services, batch: Batch) -> None:
 
 # -- finalize -----------------------------------------------------------------------------
 def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord:
+    from dwsim.runs.loadsql import load_sql
+
     _active_run(services, experiment_name, run_id)
     objects = services.objects
     prefix = layout.run_prefix(experiment_name, run_id)
@@ -137,7 +141,7 @@ def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord
     problems: list[str] = []
     sizes: dict[str, int] = {}  # every planned part that exists, with its size from the listing
     for table in experiment.tables:
-        listed = {k: n for k, n in objects.list_sizes(f"{prefix}/{table.name}/").items()
+        listed = {k: n for k, n in objects.sizes(f"{prefix}/{table.name}/").items()
                   if k.endswith(".parquet")}
         wanted = planned[table.name]
         missing = sorted(wanted.keys() - listed.keys())
@@ -194,6 +198,7 @@ def finalize(services: Services, experiment_name: str, run_id: str) -> RunRecord
 def _footer_rows(objects: ObjectStore, sizes: dict[str, int]) -> dict[str, int]:
     """Each part's row count from its Parquet footer, read in parallel: with the size known
     from the listing, a footer is one ranged GET (no HEAD), and 10,000 of them overlap."""
+    from dwsim.engine.parquet import row_count  # pyarrow: loaded only by the steps that need it
 
     def rows(item: tuple[str, int]) -> tuple[str, int]:
         key, size = item
