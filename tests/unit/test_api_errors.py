@@ -151,3 +151,26 @@ def test_powertools_http_errors_keep_their_status_in_the_error_shape(api, monkey
     monkeypatch.setattr(experiment_routes, "preview", refuse)
     status, body = api("POST", "/api/experiments/import-sql", import_body())
     assert (status, body) == (400, {"error": {"code": "invalid_input", "message": "not like that"}})
+
+
+@pytest.mark.parametrize("path", ["/api/experiments", "/api/experiments/import-sql",
+                                  "/api/experiments/preview", "/api/experiments/x/generate"])
+def test_a_body_that_is_not_utf8_is_a_400_on_every_route_with_a_body(path):
+    import base64
+
+    def send(body: str, encoded: bool = True) -> tuple[int, dict]:
+        event = {**rest_event("POST", path), "body": body, "isBase64Encoded": encoded}
+        response = lambda_handler(event, LambdaContext("api"))
+        return response["statusCode"], json.loads(response["body"])
+
+    # What serve (and API Gateway, for a binary body) hands over: the bytes in base64.
+    status, body = send(base64.b64encode(b'{"name": "\xff"}').decode())
+    assert status == 400 and body["error"] == {
+        "code": "invalid_input",
+        "message": "the request body is not UTF-8 text (byte 10 cannot start a character)"}
+    status, body = send("%%% not base64")
+    assert status == 400 and "base64" in body["error"]["message"]
+    status, body = send(base64.b64encode(b"x" * 1_300_000).decode())
+    assert status == 413 and "1,300,000 bytes" in body["error"]["message"]
+    status, _ = send(base64.b64encode(b'"x"').decode())
+    assert status == 422

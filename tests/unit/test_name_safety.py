@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 import sqlglot
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sqlglot import exp
 
 from dwsim.ddl.importer import import_ddl
@@ -139,3 +141,30 @@ def test_unsafe_quoted_ddl_identifiers_are_refused(dialect, name):
 def test_quoted_names_with_quotes_and_spaces_inside_are_kept():
     experiment = prepare(hostile_schema())
     assert experiment.tables[0].name == TABLE
+
+
+# -- any name validation accepts round-trips ---------------------------------------------------
+NAMES = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]), min_size=1, max_size=30) | \
+    st.lists(st.sampled_from(["'", '"', "`", ";", "--", "/*", "*/", "\\", "$$", "@", "%", " ",
+                              "DROP", "x", "é", "\u00a0"]), min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(table=NAMES, column=NAMES)
+def test_every_name_validation_accepts_stays_one_identifier_in_every_dialect(table, column):
+    raw = hostile_schema()
+    raw["tables"][0]["name"], raw["tables"][0]["columns"][1]["name"] = table, column
+    try:
+        experiment = prepare(raw)
+    except SchemaInvalid:
+        return  # refused names are covered above
+    parts = sections(generated(experiment))
+    for dialect in ("redshift", "snowflake"):
+        copies = parsed(parts[dialect], dialect)
+        assert len(copies) == 2 and all(isinstance(c, exp.Copy) for c in copies)
+        assert copies[0].this.this == exp.to_identifier(table, quoted=True)
+    creates = parsed(parts["athena"], "athena")
+    assert len(creates) == 2 and all(isinstance(c, exp.Create) for c in creates)
+    assert creates[0].this.this.this == exp.to_identifier(table, quoted=True)
+    assert [c.this.name for c in creates[0].this.expressions] == ["id", column]
+    assert creates[0].find(exp.LocationProperty).this.name == f"{RUN}/{table}/"

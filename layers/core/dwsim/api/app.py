@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
@@ -12,11 +14,12 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import ValidationError
 
+from dwsim import limits
 from dwsim.api import experiments, files, runs, ui
 from dwsim.api.context import MAX_BODY_BYTES
 from dwsim.api.errors import error_response, from_domain, from_validation
 from dwsim.api.headers import with_security_headers
-from dwsim.errors import DwSimError, InputTooLarge
+from dwsim.errors import DwSimError, InputTooLarge, InvalidInput
 from dwsim.settings import get_settings
 
 # The service name is the function's POWERTOOLS_SERVICE_NAME (dwsim-api in template.yaml).
@@ -118,14 +121,31 @@ def build_resolver(cors_origin: str | None = None, count_metrics: bool = True) -
     return app
 
 
-def too_large(event: dict) -> dict | None:
-    """413 before anything parses the body (request validation runs ahead of middlewares)."""
+def refused_body(event: dict) -> dict | None:
+    """413 for a body over the limit and 400 for one that is not UTF-8 text, before anything
+    parses it (request validation runs ahead of middlewares and Powertools' decoding of a
+    non-UTF-8 body would raise)."""
     body = event.get("body") or ""
-    size = len(body.encode("utf-8", "surrogatepass")) if isinstance(body, str) else len(body)
-    if size <= MAX_BODY_BYTES:
-        return None
-    error = InputTooLarge(f"the request body is {size:,} bytes; the limit is {MAX_BODY_BYTES:,}")
-    return {"statusCode": 413, "body": json.dumps(error.to_dict()), "isBase64Encoded": False,
+    if event.get("isBase64Encoded"):
+        try:
+            data = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            return _refusal(400, InvalidInput("the request body is marked base64 but is not"))
+    else:
+        data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+    if len(data) > MAX_BODY_BYTES:
+        return _refusal(413, InputTooLarge(f"the request body is {len(data):,} bytes; the limit "
+                                           f"is {MAX_BODY_BYTES:,}"))
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _refusal(400, InvalidInput(f"the request body is not UTF-8 text (byte "
+                                          f"{exc.start:,} cannot start a character)"))
+    return None
+
+
+def _refusal(status: int, error: DwSimError) -> dict:
+    return {"statusCode": status, "body": json.dumps(error.to_dict()), "isBase64Encoded": False,
             "multiValueHeaders": {"Content-Type": ["application/json"]}}
 
 
@@ -139,7 +159,35 @@ def count_runs(app: APIGatewayRestResolver, next_middleware):
 def openapi_document(resolver: APIGatewayRestResolver | None = None) -> str:
     return (resolver or app).get_openapi_json_schema(
         title="dw-sim API", version="1.0.0",
-        description="Generate realistic synthetic warehouse data.")
+        description="Generate realistic synthetic warehouse data.\n\n" + limits_description())
+
+
+def limits_description() -> str:
+    """The limits as a Markdown table: each is checked before the work it bounds, and a
+    refusal names the size and the limit."""
+    rows = [
+        ("request body", f"{MAX_BODY_BYTES:,} bytes", "413 too_large"),
+        ("DDL text (import-sql `sql`)", f"{limits.DDL_SIZE_LIMIT:,} bytes", "413 too_large"),
+        ("tables per experiment (JSON or CREATE TABLE statements)", f"{limits.MAX_TABLES:,}",
+         "422 schema_invalid"),
+        ("columns per table", f"{limits.MAX_COLUMNS:,}", "422 schema_invalid"),
+        ("foreign keys per table", f"{limits.MAX_FOREIGN_KEYS:,}", "422 schema_invalid"),
+        ("unique keys per table", f"{limits.MAX_UNIQUE_KEYS:,}", "422 schema_invalid"),
+        ("relations per table", f"{limits.MAX_RELATIONS:,}", "422 schema_invalid"),
+        ("values (and weights) per column", f"{limits.MAX_VALUES:,}", "422 schema_invalid"),
+        ("rows per table", f"{limits.MAX_TABLE_ROWS:,}", "422"),
+        ("rows per batch (batch_rows)", f"{limits.MAX_BATCH_ROWS:,}", "400 invalid_input"),
+        ("batches per run (counted before planning)", f"{limits.MAX_BATCHES:,}",
+         "400 invalid_input"),
+        ("experiment name", f"{limits.MAX_EXPERIMENT_NAME} characters", "422"),
+        ("table or column name", f"{limits.MAX_NAME} characters", "422"),
+        ("runs per page (limit)", f"{limits.MAX_RUNS_PAGE}", "422 invalid_request"),
+        ("JSON or SQL expression nesting", "what the parser takes (about 1,000 levels)",
+         "400 invalid_input / sql_syntax_error"),
+    ]
+    return "\n".join(["Limits (each checked before the work it bounds):", "",
+                      "| size | limit | refused with |", "| --- | --- | --- |",
+                      *(f"| {what} | {limit} | {refusal} |" for what, limit, refusal in rows)])
 
 
 def request_id(app: APIGatewayRestResolver) -> str | None:
@@ -153,7 +201,7 @@ def request_id(app: APIGatewayRestResolver) -> str | None:
 def handle(resolver: APIGatewayRestResolver, event: dict, context) -> dict:
     """One request: the 413 check, the resolver, then the security headers on whatever came
     back (error handlers' responses included)."""
-    return with_security_headers(too_large(event) or resolver.resolve(event, context))
+    return with_security_headers(refused_body(event) or resolver.resolve(event, context))
 
 
 app = build_resolver(get_settings().cors_origin)

@@ -7,6 +7,7 @@ import re
 
 from aws_lambda_powertools.event_handler import Response, content_types
 
+from dwsim.api.models import ErrorEnvelope
 from dwsim.errors import DwSimError, InvalidInput
 
 
@@ -51,3 +52,26 @@ def from_validation(errors: list[dict]) -> Response:
     first = problems[0] if problems else {"location": "", "message": "invalid request"}
     message = f"{first['location']}: {first['message']}" if first["location"] else first["message"]
     return error_response(422, "invalid_request", message, problems)
+
+
+_ERRORS = {
+    400: "the body is not JSON, is nested too deeply, or an argument is malformed",
+    404: "no such experiment, run or route",
+    409: "a conflict: the experiment already exists, or a run is active (details name it)",
+    413: "the request body is larger than the limit (see Limits)",
+    422: "the request or the schema breaks a rule or a limit: details list every problem "
+         "with its location",
+    500: "an unexpected error; the message carries the request id its traceback is logged under",
+}
+
+
+def documented(success: dict[int, dict], *, conflicts: bool = False) -> dict[int, dict]:
+    """A route's OpenAPI responses: its successes and every error status it can return, each
+    with the error envelope's schema."""
+    errors = {status: {"description": text, "content": {"application/json": {"model": ErrorEnvelope}}}
+              for status, text in _ERRORS.items() if conflicts or status != 409}
+    return {**success, **errors}
+
+
+def ok(model, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"model": model}}}

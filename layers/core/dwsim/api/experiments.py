@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 
 from dwsim.api import context
+from dwsim.api.errors import documented, ok
 from dwsim.api.models import (
     Deleted,
     ExperimentList,
@@ -25,9 +26,11 @@ from dwsim.experiments import (
     preview,
     preview_schema,
 )
+from dwsim.limits import MAX_EXPERIMENT_NAME
 
 router = Router()
-Name = Annotated[str, Path(description="experiment name", min_length=1, max_length=64)]
+Name = Annotated[str, Path(description="experiment name", min_length=1,
+                           max_length=MAX_EXPERIMENT_NAME)]
 SchemaBody = Annotated[dict[str, Any], Body(description="the experiment schema")]
 PREVIEW = {"description": "the dry run: the experiment as dw-sim understands it, with sample "
                           "values, nothing stored",
@@ -48,7 +51,8 @@ def _last_run(name: str) -> LastRun | None:
     return LastRun(run_id=run.run_id, status=run.status, started_at=run.started_at)
 
 
-@router.get("/api/experiments", summary="List experiments", response_description="experiments")
+@router.get("/api/experiments", summary="List experiments",
+            responses=documented({200: ok(ExperimentList, "experiments")}))
 def list_experiments() -> ExperimentList:
     summaries = context.current().services.store.list_experiments()
     return ExperimentList(experiments=[
@@ -56,7 +60,7 @@ def list_experiments() -> ExperimentList:
 
 
 @router.post("/api/experiments", summary="Create an experiment from a JSON schema",
-             responses={201: STORED})
+             responses=documented({201: STORED}, conflicts=True))
 def create(schema: SchemaBody) -> Response[StoredExperimentDocument]:
     stored = create_experiment(context.current().services.store, schema)
     return json_response(stored.to_json(), 201)
@@ -66,7 +70,7 @@ def create(schema: SchemaBody) -> Response[StoredExperimentDocument]:
              description="The same body as creating an experiment (a preview's JSON, edited, "
                          "is fine); validated the same way (422 lists every problem with its "
                          "location), and nothing is stored.",
-             responses={200: PREVIEW})
+             responses=documented({200: PREVIEW}))
 def preview_json(schema: SchemaBody,
                  tables: Annotated[str | None, Query(
                      description="comma-separated tables to sample before the others (say, "
@@ -79,7 +83,7 @@ def preview_json(schema: SchemaBody,
 @router.post("/api/experiments/import-sql", summary="Import CREATE TABLE DDL",
              description="With dry_run, the experiment as dw-sim understands it plus sample "
                          "values (200), nothing stored; without, the stored experiment (201).",
-             responses={200: PREVIEW, 201: STORED})
+             responses=documented({200: PREVIEW, 201: STORED}, conflicts=True))
 def import_sql(request: Annotated[ImportSqlRequest, Body()]
                ) -> Response[ExperimentPreview | StoredExperimentDocument]:
     experiment = interpret_sql(request.sql.encode("utf-8", "surrogatepass"), request.name,
@@ -90,12 +94,14 @@ def import_sql(request: Annotated[ImportSqlRequest, Body()]
     return json_response(stored.to_json(), 201)
 
 
-@router.get("/api/experiments/<name>", summary="Show an experiment as dw-sim understands it")
+@router.get("/api/experiments/<name>", summary="Show an experiment as dw-sim understands it",
+            responses=documented({200: STORED}))
 def show(name: Name) -> Response[StoredExperimentDocument]:
     return json_response(context.current().services.store.get_experiment(name).to_json())
 
 
-@router.delete("/api/experiments/<name>", summary="Delete an experiment, its runs and data")
+@router.delete("/api/experiments/<name>", summary="Delete an experiment, its runs and data",
+               responses=documented({200: ok(Deleted, "what was removed")}, conflicts=True))
 def delete(name: Name) -> Deleted:
     services = context.current().services
     return Deleted(deleted=name, objects_removed=delete_experiment(services.store, services.objects, name))

@@ -13,9 +13,9 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Header, Query
 
 from dwsim.api import context
-from dwsim.api.errors import error_response
+from dwsim.api.errors import documented, error_response, ok
 from dwsim.api.experiments import Name
-from dwsim.api.models import RunFile, RunFiles
+from dwsim.api.models import ErrorEnvelope, RunFile, RunFiles
 from dwsim.api.runs import RunId
 from dwsim.download import path_parts, table_of
 from dwsim.errors import InvalidInput
@@ -29,7 +29,8 @@ _RANGE = re.compile(r"^bytes=(\d+)-(\d*)$")
 
 
 @router.get("/api/experiments/<name>/runs/<run_id>/files",
-            summary="A run's files, each with a URL to download it, a page at a time")
+            summary="A run's files, each with a URL to download it, a page at a time",
+            responses=documented({200: ok(RunFiles, "a page of the run's files")}))
 def list_files(name: Name, run_id: RunId,
                limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="files per page")] = MAX_PAGE,
                next_token: Annotated[str | None, Query(max_length=2048,
@@ -59,11 +60,13 @@ def list_files(name: Name, run_id: RunId,
                         "is read in ranges: `Range: bytes=START-END` answers 206 with "
                         "Content-Range. Where the store presigns URLs (S3), this redirects "
                         "(303) to one.",
-            responses={200: {"description": "the file's bytes",
-                             "content": {"application/octet-stream": {}}},
-                       206: {"description": "a range of the file's bytes",
-                             "content": {"application/octet-stream": {}}},
-                       303: {"description": "the presigned URL to GET instead"}})
+            responses=documented({
+                200: {"description": "the file's bytes", "content": {"application/octet-stream": {}}},
+                206: {"description": "a range of the file's bytes",
+                      "content": {"application/octet-stream": {}}},
+                303: {"description": "the presigned URL to GET instead"},
+                416: {"description": "the range starts past the end of the file",
+                      "content": {"application/json": {"model": ErrorEnvelope}}}}))
 def read_file(name: Name, run_id: RunId,
               path: Annotated[str, Query(min_length=1, max_length=2048,
                                          description="the file's path from the file list")],

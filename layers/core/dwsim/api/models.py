@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from dwsim.limits import MAX_EXPERIMENT_NAME, MAX_TABLE_ROWS
 from dwsim.metadata.records import (
     ExperimentSummary,
     Progress,
@@ -22,12 +23,12 @@ class _Request(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-MAX_ROWS = 10_000_000_000  # a table's row target at most (as the experiment schema allows)
-Rows = Annotated[int, Field(ge=0, le=MAX_ROWS)]
+Rows = Annotated[int, Field(ge=0, le=MAX_TABLE_ROWS)]  # as the experiment schema allows
 
 
 class ImportSqlRequest(_Request):
-    name: str = Field(description="experiment name", min_length=1, max_length=64)
+    name: str = Field(description="experiment name", min_length=1,
+                      max_length=MAX_EXPERIMENT_NAME)
     sql: str = Field(description="CREATE TABLE DDL (1 MiB at most)")
     dialect: Literal["redshift", "snowflake", "postgres"]
     target_rows: Rows | dict[str, Rows] | None = Field(
@@ -41,6 +42,26 @@ class GenerateRequest(_Request):
     seed: int | None = Field(default=None, ge=0, description="same seed, same rows")
     batch_rows: int | None = Field(default=None, ge=1, description="rows per Parquet part")
     compression: Literal["snappy", "zstd", "gzip", "none"] = "snappy"
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str = Field(description="stable, for programs: not_found, invalid_input, "
+                                  "schema_invalid, invalid_request, already_exists, run_active, ...")
+    message: str = Field(description="for people: what is wrong and where")
+    details: Any = Field(default=None, description="the problems, each with its location, "
+                                                   "rule and message; or the line and column")
+    request_id: str | None = Field(default=None, description="500 only: the id the traceback "
+                                                             "is logged under")
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error response's body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    error: ErrorDetail
 
 
 class LastRun(BaseModel):

@@ -24,16 +24,17 @@ from sqlglot.tokens import Token, TokenType
 from dwsim.ddl.dialects import DIALECTS, DistKeyColumn, SortKeyColumn
 from dwsim.ddl.scan import check_text, unterminated_quote
 from dwsim.ddl.types import Mapped, UnsupportedType, map_type
-from dwsim.errors import InvalidInput, SqlSyntaxError
+from dwsim.errors import InvalidInput, Problem, SchemaInvalid, SqlSyntaxError
+from dwsim.limits import DDL_SIZE_LIMIT, MAX_COLUMNS, MAX_TABLE_ROWS, MAX_TABLES, over
 from dwsim.schema.model import Column, Experiment, ForeignKey, ImportWarning, Table
 from dwsim.schema.names import fold, reserved_in
+from dwsim.schema.problems import where
 from dwsim.schema.types import INTEGER_TYPES, DataType
 from dwsim.schema.validate import prepare
 
 # sqlglot logs a warning when it falls back to a raw Command; the importer reports those itself.
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
-DDL_SIZE_LIMIT = 1024 * 1024  # bytes (1 MiB, about 600 wide tables); documented in the README
 DEFAULT_TARGET_ROWS = 1000
 
 # Column attributes that describe storage, not data: accepted and ignored for generation.
@@ -108,6 +109,8 @@ def import_ddl(
     for label, count in [("target rows", target_rows), *table_rows.items()]:
         if count is not None and (not isinstance(count, int) or isinstance(count, bool) or count < 0):
             raise InvalidInput(f"rows for {label} must be a whole number ≥ 0, not {count!r}")
+        if count is not None and count > MAX_TABLE_ROWS:
+            raise InvalidInput(f"rows for {label}: {over(count, MAX_TABLE_ROWS, 'rows')}")
     text = check_text(sql, DDL_SIZE_LIMIT)
     reader = _Reader(text, dialect)
     reader.read()
@@ -159,6 +162,7 @@ class _Reader:
         statements = self._statements()
         if not statements:
             raise SqlSyntaxError("the input holds no SQL statements (only comments or whitespace)")
+        _check_sizes(statements)
         for statement in statements:
             expression = self._parse(statement)
             if expression is not None:
@@ -741,6 +745,51 @@ _CREATE_MODIFIERS = {"OR", "REPLACE", "SECURE", "TRANSIENT", "TEMPORARY", "TEMP"
 _TWO_WORD_KINDS = {"FILE", "MATERIALIZED", "EXTERNAL", "DYNAMIC", "EVENT", "NETWORK", "STORAGE",
                    "NOTIFICATION", "API", "ROW", "MASKING", "RESOURCE", "FOREIGN", "HYBRID",
                    "ICEBERG", "DEFAULT", "TEXT", "ACCESS", "PASSWORD", "SESSION", "AUTHENTICATION"}
+
+
+_NOT_A_COLUMN = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "LIKE", "EXCLUDE"}
+
+
+def _check_sizes(statements: list[_Statement]) -> None:
+    """Tables and columns counted in the tokens, before any statement is parsed: parsing and
+    checking grow with them (a 1 MiB table of 100,000 columns would take minutes)."""
+    creates = [s for s in statements if _command_words(s.tokens) == ["CREATE", "TABLE"]]
+    too_many = over(len(creates), MAX_TABLES, "CREATE TABLE statements")
+    if too_many:
+        raise SchemaInvalid([Problem("", "limit", f"the DDL has {too_many}")])
+    for statement in creates:
+        name, columns = _column_count(statement.tokens)
+        too_many = over(columns, MAX_COLUMNS, "columns")
+        if too_many:
+            raise SchemaInvalid([Problem(where(name), "limit", f"table '{name}' (line "
+                                         f"{statement.line}) has {too_many}")])
+
+
+def _column_count(tokens: list[Token]) -> tuple[str, int]:
+    """The table's name (as written) and the entries of its first parenthesised list that
+    are not constraints."""
+    depth, name, count, entry_start = 0, "", 0, False
+    for token in tokens:
+        kind = token.token_type
+        if kind == TokenType.L_PAREN:
+            depth += 1
+            entry_start = depth == 1
+            continue
+        if kind == TokenType.R_PAREN:
+            depth -= 1
+            if depth == 0:
+                break
+            continue
+        if depth == 0:
+            name = token.text
+        elif depth == 1 and kind == TokenType.COMMA:
+            entry_start = True
+        elif entry_start:
+            # "PRIMARY KEY" is one token; a quoted name is never a keyword
+            count += (kind == TokenType.IDENTIFIER
+                      or token.text.split(" ")[0].upper() not in _NOT_A_COLUMN)
+            entry_start = False
+    return name, count
 
 
 def _command_words(tokens: list[Token]) -> list[str]:

@@ -7,12 +7,14 @@ the number of batches is counted arithmetically before any list is built, so a r
 
 from __future__ import annotations
 
+from dwsim.limits import MAX_BATCH_ROWS, MAX_BATCHES
 from dwsim.runs.payloads import Batch
 from dwsim.schema.model import Experiment, Table
 
+__all__ = ["DEFAULT_BATCH_ROWS", "MAX_BATCH_ROWS", "MAX_BATCHES", "count_batches", "split",
+           "table_batch_rows"]
+
 DEFAULT_BATCH_ROWS = 250_000
-MAX_BATCH_ROWS = 5_000_000
-MAX_BATCHES = 100_000
 BATCH_MEMORY_BUDGET = 1_500_000_000  # bytes: half of the batch Lambda's 3 GB
 PEAK_BYTES_PER_VALUE = 40
 MIN_BATCH_ROWS = 1_000

@@ -40,7 +40,7 @@ def start_run(services: Services, experiment_name: str, rows: dict[str, int] | N
                            {"rows": experiment.total_rows, "max_rows_per_run": limit})
     batches = count_batches(experiment, batch_rows)  # arithmetic: nothing is built yet
     if batches > MAX_BATCHES:
-        raise InvalidInput(f"{batches:,} batches of {batch_rows:,} rows; at most {MAX_BATCHES:,}: "
+        raise InvalidInput(f"{batches:,} batches of {batch_rows:,} rows; the limit is {MAX_BATCHES:,}: "
                            "raise the batch size")
     run = RunRecord(
         run_id=new_run_id(), experiment=experiment_name, started_at=utc_now(),

@@ -192,10 +192,13 @@ def value_sources(experiment: Experiment, table: Table, column: str,
 
 
 def _copied_from(experiment: Experiment, table: Table, column: str) -> tuple[Table, str] | None:
+    names: dict[str, set[str]] = {}  # each parent's columns, built once per call
     for fk in table.foreign_keys:  # references must resolve before plans mean anything
         parent = experiment.table(fk.ref_table)
+        if parent is not None and parent.name not in names:
+            names[parent.name] = {c.name for c in parent.columns}
         if parent is None or len(fk.ref_columns) != len(fk.columns) or \
-                any(parent.column(c) is None for c in fk.ref_columns):
+                not names[parent.name].issuperset(fk.ref_columns):
             return None
     for plan in foreign_key_plans(experiment, table):
         if plan.how in ("key", "drives") and column in plan.fk.columns:

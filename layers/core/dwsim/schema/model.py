@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from dwsim.limits import MAX_EXPERIMENT_NAME, MAX_NAME, MAX_TABLE_ROWS
 from dwsim.schema.types import DataType, parse_data_type
 
 Dialect = Literal["redshift", "snowflake", "postgres"]
@@ -34,7 +35,7 @@ class ImportWarning(_Model):
 
 
 class Column(_Model):
-    name: str = Field(min_length=1, max_length=127)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     data_type: DataType
     source_type: str | None = None
     quoted: bool = False
@@ -122,11 +123,11 @@ class Relation(_Model):
 
 
 class Table(_Model):
-    name: str = Field(min_length=1, max_length=127)
+    name: str = Field(min_length=1, max_length=MAX_NAME)
     description: str | None = None
     qualified_name: str | None = None
     quoted: bool = False
-    target_rows: int = Field(ge=0, le=10_000_000_000)
+    target_rows: int = Field(ge=0, le=MAX_TABLE_ROWS)
     columns: list[Column] = Field(min_length=1)
     primary_key: list[str] = Field(default_factory=list)
     unique: list[list[str]] = Field(default_factory=list)
@@ -149,7 +150,7 @@ class Table(_Model):
 
 
 class Experiment(_Model):
-    name: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=MAX_EXPERIMENT_NAME)
     description: str | None = None
     dialect: Dialect | None = None
     tables: list[Table] = Field(min_length=1)

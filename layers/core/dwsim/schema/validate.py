@@ -11,6 +11,16 @@ from typing import Any
 from pydantic import ValidationError
 
 from dwsim.errors import InvalidInput, Problem, SchemaInvalid
+from dwsim.limits import (
+    MAX_COLUMNS,
+    MAX_FOREIGN_KEYS,
+    MAX_RELATIONS,
+    MAX_TABLE_ROWS,
+    MAX_TABLES,
+    MAX_UNIQUE_KEYS,
+    MAX_VALUES,
+    over,
+)
 from dwsim.schema.column_checks import column_problems
 from dwsim.schema.foreign_key_checks import foreign_key_problems
 from dwsim.schema.inference import cut_warning, infer_column
@@ -23,18 +33,56 @@ from dwsim.schema.relations import infer_relations, relation_problems
 __all__ = ["MAX_COLUMNS", "MAX_TABLES", "normalise", "parse_experiment", "prepare", "validate",
            "where", "with_table_rows"]
 
-MAX_TABLES = 5000
-MAX_COLUMNS = 1600  # Redshift's per-table limit
-
 
 def parse_experiment(raw: Any) -> Experiment:
     """Build the model from JSON-like data; structural errors become located Problems."""
     if not isinstance(raw, dict):
         raise SchemaInvalid([Problem("", "type", "an experiment schema must be a JSON object")])
+    too_many = _count_problems(raw)
+    if too_many:
+        raise SchemaInvalid(too_many)
     try:
         return Experiment.model_validate(raw)
     except ValidationError as exc:
         raise SchemaInvalid([_problem_from_pydantic(err, raw) for err in exc.errors()]) from None
+
+
+def _count_problems(raw: dict) -> list[Problem]:
+    """The sizes that drive work, counted in the raw JSON before any model is built."""
+    tables = raw.get("tables")
+    if not isinstance(tables, list):
+        return []
+    problem = over(len(tables), MAX_TABLES, "tables")
+    if problem:
+        return [Problem("", "limit", problem)]
+    problems = []
+    for i, table in enumerate(tables):
+        if isinstance(table, dict):
+            name = table.get("name") if isinstance(table.get("name"), str) else f"#{i + 1}"
+            problems.extend(_sizes(name, table))
+    return problems
+
+
+def _sizes(table: str, fields: dict) -> list[Problem]:
+    """A table's lists against their limits; `fields` is raw JSON or a model's fields."""
+    problems = []
+    for field, limit, what in (("columns", MAX_COLUMNS, "columns"),
+                               ("foreign_keys", MAX_FOREIGN_KEYS, "foreign keys"),
+                               ("unique", MAX_UNIQUE_KEYS, "unique keys"),
+                               ("relations", MAX_RELATIONS, "relations")):
+        items = fields.get(field)
+        problem = over(len(items), limit, what) if isinstance(items, list) else None
+        if problem:
+            problems.append(Problem(where(table), "limit", f"table '{table}' has {problem}"))
+    for column in fields.get("columns") if isinstance(fields.get("columns"), list) else []:
+        column = column if isinstance(column, dict) else getattr(column, "__dict__", {})
+        for field in ("values", "weights"):
+            items = column.get(field)
+            problem = over(len(items), MAX_VALUES, field) if isinstance(items, list) else None
+            if problem:
+                problems.append(Problem(where(table, str(column.get("name"))), "limit",
+                                        f"column '{column.get('name')}' has {problem}"))
+    return problems
 
 
 def _problem_from_pydantic(err: dict, raw: dict) -> Problem:
@@ -90,6 +138,8 @@ def with_table_rows(experiment: Experiment, rows: dict[str, int]) -> Experiment:
     for table, count in rows.items():
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
             raise InvalidInput(f"rows for table '{table}' must be a whole number ≥ 0, not {count!r}")
+        if count > MAX_TABLE_ROWS:
+            raise InvalidInput(f"rows for table '{table}': {over(count, MAX_TABLE_ROWS, 'rows')}")
     data = experiment.model_dump()
     for table in data["tables"]:
         table["target_rows"] = rows.get(table["name"], table["target_rows"])
@@ -144,8 +194,9 @@ def validate(experiment: Experiment) -> list[Problem]:
     name_problem = experiment_name_problem(experiment.name)
     if name_problem:
         add(Problem("experiment name", "identifier", name_problem))
-    if len(experiment.tables) > MAX_TABLES:
-        add(Problem("", "limit", f"{len(experiment.tables)} tables; at most {MAX_TABLES}"))
+    too_many = over(len(experiment.tables), MAX_TABLES, "tables")
+    if too_many:
+        add(Problem("", "limit", too_many))
     for name, count in Counter(fold(t.name, t.quoted) for t in experiment.tables).items():
         if count > 1:
             add(Problem(where(name), "duplicate_table", f"table '{name}' is defined {count} times"))
@@ -160,8 +211,9 @@ def _table_problems(experiment: Experiment, table: Table) -> list[Problem]:
     ident = identifier_problem(table.name, table.quoted, experiment.dialect, "table")
     if ident:
         problems.append(Problem(at, ident[0], ident[1]))
-    if len(table.columns) > MAX_COLUMNS:
-        problems.append(Problem(at, "limit", f"{len(table.columns)} columns; at most {MAX_COLUMNS}"))
+    sizes = _sizes(table.name, vars(table))
+    if sizes:  # the checks below grow with these sizes
+        return problems + sizes
     counts = Counter(fold(c.name, c.quoted) for c in table.columns)
     for name, count in counts.items():
         if count > 1:
