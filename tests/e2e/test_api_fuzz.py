@@ -59,7 +59,7 @@ def test_every_operation_survives_generated_requests(served):
                 strategy = operation.as_strategy(generation_mode=mode,
                                                  path_parameters=path_parameters)
 
-                @settings(max_examples=count, deadline=None, database=None,
+                @settings(max_examples=count, deadline=None, database=None, derandomize=True,
                           phases=[Phase.explicit, Phase.generate, Phase.shrink],
                           suppress_health_check=list(HealthCheck))
                 @given(case=strategy)

@@ -90,3 +90,15 @@ def test_the_readme_and_the_openapi_document_list_every_limit():
             value = getattr(limits, name)
             assert f"| {value:,}" in section or f"| {value} characters" in section, name
             assert f"| {value:,}" in openapi or f"| {value} characters" in openapi, name
+
+
+def test_an_absurd_decimal_precision_with_a_range_is_refused_without_computing_with_it():
+    """Found by the schema fuzz: the range-fit check raised 10 to the precision before the
+    precision was checked, so precision 10**9 with a min_value never finished."""
+    from dwsim.experiments import preview_schema
+
+    schema = {"name": "x", "tables": [{"name": "t", "target_rows": 3, "columns": [
+        {"name": "a", "data_type": "DECIMAL", "precision": 10**9, "scale": 2,
+         "min_value": 1, "max_value": 5}]}]}
+    with pytest.raises(SchemaInvalid, match="precision 1000000000 must be between 1 and 38"):
+        preview_schema(schema)

@@ -72,11 +72,16 @@ def digits(bits: np.ndarray, more: np.ndarray, template: str, first_nonzero: boo
 
 
 def fixed_width_strings(chars: np.ndarray) -> pa.Array:
-    """An (n, w) uint8 matrix of ASCII as a string array."""
+    """An (n, w) uint8 matrix of ASCII as a string array: the matrix is the data buffer and
+    the offsets step by w, no copy per row."""
     n, width = chars.shape
-    data = pa.py_buffer(np.ascontiguousarray(chars).tobytes())
-    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, data])
-    return fixed.cast(pa.binary()).cast(pa.string())
+    if n * width >= 1 << 31:  # beyond 32-bit offsets: through Arrow's own cast
+        data = pa.py_buffer(np.ascontiguousarray(chars).tobytes())
+        fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(width), n, [None, data])
+        return fixed.cast(pa.binary()).cast(pa.string())
+    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
+    data = np.ascontiguousarray(chars)
+    return pa.Array.from_buffers(pa.string(), n, [None, pa.py_buffer(offsets), pa.py_buffer(data)])
 
 
 PHONE_FORMATS = ("+1-DDD-DDD-DDDD", "(DDD) DDD-DDDD", "DDD-DDD-DDDD", "DDDDDDDDDD", "DDD-DDDD")

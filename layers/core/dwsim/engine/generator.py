@@ -29,7 +29,6 @@ from dwsim.engine.relations import related
 from dwsim.engine.values import ColumnValues, with_nulls
 from dwsim.schema.domains import UNBOUNDED
 from dwsim.schema.keys import (
-    MAX_NUMBERED_PARENTS,
     Key,
     KeyGroup,
     child_bounds,
@@ -41,6 +40,7 @@ from dwsim.schema.model import Experiment, ForeignKey, Relation, Table
 
 MAX_KEY_DEPTH = 32  # foreign keys inside keys may chain through parents, never in a cycle
 ZIPF_TOP_SHARE = 0.01  # the most popular parent's share of a Zipf-skewed foreign key
+GENERATE_ROWS = 262_144  # rows made at a time by generate()
 
 
 def zipf_weight(parents: int, skew: float) -> float:
@@ -71,9 +71,11 @@ class _ForeignRole:
 class Generator:
     """All tables of one experiment at one seed; table generators are made on demand."""
 
-    def __init__(self, experiment: Experiment, seed: int):
+    def __init__(self, experiment: Experiment, seed: int,
+                 child_block: int = children.BLOCK_PARENTS):
         self.experiment = experiment
         self.seed = int(seed)
+        self.child_block = child_block  # parents per block of children (tests use small ones)
         self._tables: dict[str, TableGenerator] = {}
 
     def table(self, name: str) -> TableGenerator:
@@ -119,10 +121,19 @@ class TableGenerator:
 
     # -- public -----------------------------------------------------------------------------
     def generate(self, start: int, count: int) -> pa.Table:
-        """Rows [start, start + count) as an Arrow table in the schema's column order."""
+        """Rows [start, start + count) as an Arrow table in the schema's column order, made
+        GENERATE_ROWS rows at a time: a column's temporaries then stay in the CPU cache
+        (about a fifth less time for a million rows), and the chunks are joined without a
+        copy."""
         if start < 0 or count < 0 or start + count > self.rows:
             raise ValueError(f"rows {start}..{start + count} are outside table "
                              f"'{self.table.name}' ({self.rows} rows)")
+        parts = [self._generate(first, min(GENERATE_ROWS, start + count - first))
+                 for first in range(start, start + count, GENERATE_ROWS)]
+        return pa.concat_tables(parts) if len(parts) > 1 else parts[0] if parts else \
+            self._generate(start, 0)
+
+    def _generate(self, start: int, count: int) -> pa.Table:
         idx = np.arange(start, start + count, dtype=np.uint64)
         columns = self.columns_at([c.name for c in self.table.columns], idx, depth=0)
         schema = arrow_schema(self.table)
@@ -168,13 +179,13 @@ class TableGenerator:
         numbered within a parent, the parent's index and the row's position under it."""
         if key.numbered:
             head, line = key.groups
-            return list(children.locate(self._offsets(head.foreign_key, line.domain), idx))
+            return list(self._layout(head.foreign_key, line.domain).locate(idx))
         digits: list[np.ndarray] = []
         rest = idx.astype(U64, copy=True)
         lower_product = 1
         for g, group in enumerate(key.groups):
             radix = self._radix(group)
-            digit = rest % U64(radix)
+            digit = below(rest, radix)  # rest % radix, faster
             rest //= U64(radix)
             if g > 0 and radix > 1 and not self._is_sequence(group):
                 lower = idx if lower_product >= self.rows else idx % U64(lower_product)
@@ -184,13 +195,14 @@ class TableGenerator:
             lower_product *= radix
         return digits
 
-    def _offsets(self, fk: ForeignKey, cap: int) -> np.ndarray:
-        """Where each parent's block of child rows starts (see engine/children.py)."""
+    def _layout(self, fk: ForeignKey, cap: int) -> children.Layout:
+        """How this table's rows are shared among the parent's rows (engine/children.py)."""
         parents = self.generator.table(fk.ref_table).rows
         distribution, lo, hi = child_bounds(fk, parents, self.rows, cap)
         key = derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "children")
         skew = fk.children.skew if fk.children else 1.5
-        return children.offsets(int(key), parents, self.rows, distribution, lo, hi, skew)
+        return children.Layout(int(key), parents, self.rows, distribution, lo, hi, skew,
+                               self.generator.child_block)
 
     def _key_id(self, key: Key, group: int, purpose: str) -> np.uint64:
         return derive_key(self.generator.seed, self.table.name, key.columns, group, purpose)
@@ -219,11 +231,14 @@ class TableGenerator:
         parent = self.generator.table(fk.ref_table)
         if parent.rows == 0:
             return pa.nulls(len(idx), arrow_type(self.table.column(fk.columns[role.position])))
-        if fk.children is not None and parent.rows <= MAX_NUMBERED_PARENTS:
-            # Exact counts per parent; children spread over the table by a permutation.
+        if fk.children is not None:
+            # Exact counts per parent; a block of parents' children are spread over the
+            # block's rows, and the parents over the parent table, by permutations.
+            layout = self._layout(fk, UNBOUNDED)
             spread = derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "spread")
-            position = Permutation(self.rows, spread)(idx)
-            rows, _ = children.locate(self._offsets(fk, UNBOUNDED), position)
+            index, _ = layout.locate(layout.spread(idx, spread))
+            scatter = derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "scatter")
+            rows = Permutation(parent.rows, scatter)(index)
             return self._parent_values(fk, role.position, parent, rows, depth)
         bits = stream(derive_key(self.generator.seed, self.table.name, tuple(fk.columns), "parent"), idx)
         rows = self._parent_rows(fk, bits, parent.rows)

@@ -36,18 +36,37 @@ MAX_CODE_WIDTH = 64
 _POWERS = {"amount": 3.0, "quantity": 2.0}
 
 
+def _pairs(alphabet: np.ndarray) -> np.ndarray:
+    """Two base-36 digits per entry (0..1295) as the uint16 holding their two bytes."""
+    table = np.empty((36 * 36, 2), dtype=np.uint8)
+    table[:, 0] = np.repeat(alphabet, 36)
+    table[:, 1] = np.tile(alphabet, 36)
+    return table.view(np.uint16).ravel()
+
+
+PAIRS, PAIRS_UPPER = _pairs(BASE36), _pairs(BASE36_UPPER)
+
+
 def base36(values: np.ndarray, width: int, upper: bool = False, prefix: str = "") -> pa.Array:
-    """Fixed-width base-36 text of each value, after an optional constant prefix."""
-    alphabet = BASE36_UPPER if upper else BASE36
-    lead = len(prefix)
-    digits = np.empty((len(values), lead + width), dtype=np.uint8)
+    """Fixed-width base-36 text of each value (its last `width` digits), after an optional
+    constant prefix. Two digits per division, in 32-bit words when the values fit."""
+    n, lead, pairs = len(values), len(prefix), -(-width // 2)
+    table = PAIRS_UPPER if upper else PAIRS
+    word = np.uint32 if n == 0 or int(values.max()) < (1 << 32) else U64
+    rest, quotient, base = values.astype(word), np.empty(n, dtype=word), word(36 * 36)
+    packed = np.empty((pairs, n), dtype=np.uint16)  # one row per digit pair, last pair first
+    for p in range(pairs - 1, -1, -1):
+        np.floor_divide(rest, base, out=quotient)
+        rest -= quotient * base
+        np.take(table, rest, out=packed[p])
+        rest, quotient = quotient, rest
+    chars = packed.T.copy().view(np.uint8)[:, 2 * pairs - width:]
     if lead:
-        digits[:, :lead] = np.frombuffer(prefix.encode(), dtype=np.uint8)
-    rest = values.astype(U64, copy=True)
-    for position in range(lead + width - 1, lead - 1, -1):
-        digits[:, position] = alphabet[(rest % U64(36)).astype(np.intp)]
-        rest //= U64(36)
-    return fixed_width_strings(digits)
+        with_prefix = np.empty((n, lead + width), dtype=np.uint8)
+        with_prefix[:, :lead] = np.frombuffer(prefix.encode(), dtype=np.uint8)
+        with_prefix[:, lead:] = chars
+        chars = with_prefix
+    return fixed_width_strings(chars)
 
 
 def decimal_array(units: np.ndarray, typ: pa.Decimal128Type) -> pa.Array:
@@ -174,7 +193,6 @@ class ColumnValues:
             return self._uuids(self.bits(vidx, "uuid"), vidx)
         if not self.rule:
             return base36(vidx, width, upper=True)
-        suffix = base36(vidx, width)
         room = length - width - 1
         if self.rule == "email":
             local_pool, domain_pool = pools.email_parts(self.pool_seed(), self.pool_size)
@@ -186,6 +204,7 @@ class ColumnValues:
                 local = locals_.take(pa.array(below(self.bits(vidx, "local"), len(local_pool))))
                 domain = domains_.take(pa.array(below(self.bits(vidx, "domain"), len(domain_pool))))
                 return pc.binary_join_element_wise(local, base36(vidx, width, prefix="."), domain, "")
+        suffix = base36(vidx, width)
         if room < 2:
             return suffix
         pool = pools.faker_pool(self.rule, self.pool_seed(), self.pool_size, room) \

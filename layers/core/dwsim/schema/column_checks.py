@@ -105,6 +105,8 @@ def check_decimal_fit(column: Column, dialect: str | None) -> Iterator[Finding]:
     if column.data_type is not DataType.DECIMAL or not _has_range(column):
         return
     precision, scale = domains.decimal_spec(column)
+    if not (1 <= precision <= MAX_DECIMAL_PRECISION and 0 <= scale <= precision):
+        return  # check_decimal_spec reports it (and 10**precision could be astronomically big)
     limit = 10 ** (precision - scale)
     for key in BOUNDS:
         value = getattr(column, key)

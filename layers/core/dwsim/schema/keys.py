@@ -25,10 +25,6 @@ class KeyGroup:
     foreign_key: ForeignKey | None = None
 
 
-# Keys numbered within a parent keep per-parent offsets in memory: 8 bytes a parent row.
-MAX_NUMBERED_PARENTS = 20_000_000
-
-
 @dataclass(frozen=True)
 class Key:
     kind: str  # "primary" | "unique"
@@ -45,7 +41,7 @@ class Key:
         drawn per parent (order lines), instead of a mixed-radix walk over both domains."""
         head, *rest = self.groups
         return (len(rest) == 1 and head.foreign_key is not None and rest[0].foreign_key is None
-                and len(rest[0].columns) == 1 and 0 < head.domain <= MAX_NUMBERED_PARENTS)
+                and len(rest[0].columns) == 1 and head.domain > 0)
 
 
 def declared_keys(table: Table) -> list[tuple[str, tuple[str, ...]]]:
