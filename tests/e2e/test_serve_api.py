@@ -7,6 +7,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from dwsim.api.context import MAX_BODY_BYTES
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -35,7 +37,7 @@ def test_serve_speaks_the_api(served):
     assert status == 404 and body == {"error": {"code": "not_found", "message": "experiment 'ghost' not found"}}
     status, body, _ = call(served, "POST", "/api/experiments/import-sql", raw=b"{oops")
     assert status == 400 and body["error"]["code"] == "invalid_input"
-    status, body, _ = call(served, "POST", "/api/experiments/import-sql", raw=b"x" * 1_300_000)
+    status, body, _ = call(served, "POST", "/api/experiments/import-sql", raw=b"x" * (MAX_BODY_BYTES + 1))
     assert status == 413
     status, body, _ = call(served, "POST", "/api/experiments/import-sql", {"name": "x", "dialect": "redshift"})
     assert status == 422 and body["error"]["details"][0]["location"] == "sql"

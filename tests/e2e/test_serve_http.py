@@ -11,6 +11,7 @@ from collections import Counter
 
 import pytest
 
+from dwsim.api.context import MAX_BODY_BYTES
 from tests.e2e.conftest import Served
 
 TIMEOUT = 2  # DWSIM_SERVE_TIMEOUT: seconds before a stalled connection is closed
@@ -142,7 +143,7 @@ def test_every_response_carries_the_security_headers(served):
         status, _, headers = request(served, "GET", path)
         assert status == expected
         seen[path] = headers
-    seen["413"] = request(served, "POST", "/api/experiments", b"x" * 1_300_000)[2]
+    seen["413"] = request(served, "POST", "/api/experiments", b"x" * (MAX_BODY_BYTES + 1))[2]
     for path, headers in seen.items():
         assert headers["x-content-type-options"] == "nosniff", path
         assert headers["x-frame-options"] == "DENY" and headers["referrer-policy"] == "no-referrer"

@@ -251,3 +251,53 @@ def test_preview_shows_table_and_column_comments(page):
     sku = page.locator('.preview-table[data-table="items"] tr[data-column="sku"] .column-comment')
     expect(sku).to_have_text("Stock keeping unit, as printed on the label")
     expect(page.locator("#preview-area")).to_contain_text("ALTER TABLE ... OWNER TO statement skipped")
+
+
+def test_a_preview_of_1200_tables_is_collapsed_per_table(page):
+    ddl = "".join(f"CREATE TABLE t{i:04d} (id INT PRIMARY KEY, email VARCHAR(80), "
+                  "amount DECIMAL(10,2));\n" for i in range(1200))
+    import_sql(page, "many", ddl, rows=10)
+    # Importing and sampling 1,200 tables takes a while on a loaded machine; then it is quick.
+    expect(page.locator("#preview-count")).to_contain_text("1,200 tables", timeout=90_000)
+    expect(page.locator("#preview-area details.preview-table")).to_have_count(1200)
+    expect(page.locator("#preview-area details.preview-table[open]")).to_have_count(0)
+    expect(page.locator("#preview-area tr[data-column]")).to_have_count(0)  # built when opened
+    table = page.locator('#preview-area details.preview-table[data-table="t0042"]')
+    expect(table.locator("summary")).to_contain_text("3 columns")
+    table.locator("summary").click()
+    expect(table.locator("tr[data-column]")).to_have_count(3)
+    expect(table.locator('tr[data-column="email"] td.rule')).to_contain_text("email")
+    expect(page.locator("#preview-area tr[data-column]")).to_have_count(3)
+    page.get_by_label("Filter tables").fill("t011")
+    expect(page.locator("#filter-count")).to_have_text("10 of 1,200 tables match")
+    expect(page.locator('#preview-area details.preview-table[data-table="t0115"]')).to_be_visible()
+    expect(page.locator('#preview-area details.preview-table[data-table="t0042"]')).to_be_hidden()
+    page.get_by_role("button", name="Create experiment").click()
+    expect(page.locator("#preview-area")).to_contain_text("Created experiment many with 1200 tables",
+                                                          timeout=90_000)
+
+
+def test_a_stored_api_key_that_is_refused_is_asked_for_again(page, served):
+    """Deployed, API Gateway answers a wrong key with a bare 403; serve has no keys, so that
+    one answer is played by the browser's network layer, and the rest is the real server."""
+    page.evaluate("localStorage.setItem('dwsim.apiKey', 'stale-key')")
+    seen: list[str | None] = []
+
+    def gateway(route):
+        seen.append(route.request.headers.get("x-api-key"))
+        if seen[-1] == "stale-key":
+            route.fulfill(status=403, content_type="application/json", body='{"message": "Forbidden"}')
+        else:
+            route.continue_()
+
+    page.route("**/api/experiments", gateway)
+    page.reload()
+    dialog = page.locator("#key-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("The stored API key was refused")
+    assert page.evaluate("localStorage.getItem('dwsim.apiKey')") is None
+    page.fill("#key-input", "current-key")
+    page.get_by_role("button", name="Save key").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#experiments")).to_be_visible()
+    assert seen[0] == "stale-key" and seen[-1] == "current-key"

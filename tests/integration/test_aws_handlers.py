@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from moto import mock_aws
 
+from dwsim.api.context import MAX_BODY_BYTES
 from dwsim.metadata.records import RunRecord, utc_now
 from tests.support.aws import Deployment, LambdaContext, reload_settings, rest_event
 
@@ -165,7 +166,7 @@ def test_concurrent_generate_calls_get_one_202_and_409s_naming_it(aws):
 
 
 def test_api_errors_over_http(aws):
-    too_big = rest_event("POST", "/api/experiments/import-sql", "x" * 1_300_000)
+    too_big = rest_event("POST", "/api/experiments/import-sql", "x" * (MAX_BODY_BYTES + 1))
     assert invoke(aws, "ApiFunction", too_big)["statusCode"] == 413
     status, body = api(aws, "api-import-sql.json", lambda e: e.update(body="{not json"))
     assert status == 400 and body["error"]["code"] == "invalid_input"

@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from dwsim.errors import AlreadyExists, NotFound
+from dwsim.schema.model import Experiment
 from dwsim.schema.validate import prepare
 
 SCHEMA = {
@@ -87,6 +88,53 @@ def test_a_300_table_40_column_schema_stores_and_loads(store):
     store.delete_experiment("wide")
     with pytest.raises(NotFound):
         store.get_experiment("wide")
+
+
+def warehouse_experiment(tables: int = 8000):
+    """What a 10 MiB DDL export imports as (about 8,000 tables of twenty columns with keys,
+    foreign keys and comments), built directly: importing the DDL would take seconds."""
+    words = ["customer", "order", "billing", "shipping", "status", "amount", "created", "city",
+             "email", "phone", "country", "product", "price", "quantity", "region", "updated"]
+    types = [("BIGINT", {}), ("VARCHAR", {"varchar_length": 64}), ("DECIMAL", {"precision": 12,
+             "scale": 2}), ("DATE", {}), ("TIMESTAMP", {}), ("BOOLEAN", {})]
+    return Experiment.model_validate({
+        "name": "warehouse", "dialect": "redshift",
+        "tables": [{
+            "name": f"t{t:05d}_{words[t % 16]}", "target_rows": 1000, "primary_key": ["id"],
+            "description": f"Table {t}: one row per {words[t % 16]} event, loaded nightly",
+            "foreign_keys": [{"columns": ["parent_id"], "ref_table": f"t{t // 2:05d}_"
+                              f"{words[t // 2 % 16]}", "ref_columns": ["id"]}] if t else [],
+            "columns": [{"name": "id", "data_type": "BIGINT", "identity": True},
+                        {"name": "parent_id", "data_type": "BIGINT", "required": True}] + [
+                {"name": f"{words[(t + c) % 16]}_{words[(t * 7 + c) % 16]}_{c}",
+                 "data_type": types[(t + c) % 6][0], **types[(t + c) % 6][1],
+                 "comment": f"column {c} of table {t}"} for c in range(18)],
+        } for t in range(tables)],
+    })
+
+
+@pytest.fixture(scope="module")
+def warehouse():
+    return warehouse_experiment()
+
+
+def item_bytes(item: dict) -> int:
+    """An item's size as DynamoDB counts it: attribute names plus values."""
+    return sum(len(name) + len(value if isinstance(value, bytes) else str(value).encode())
+               for name, value in ((k, v.value if hasattr(v, "value") else v)
+                                   for k, v in item.items()))
+
+
+def test_a_10_mib_ddl_experiment_stores_and_loads(store, warehouse):
+    store.create_experiment(warehouse)
+    assert store.get_experiment("warehouse").experiment == warehouse
+    assert store.list_experiments()[0].tables == 8000
+    if hasattr(store, "table"):  # DynamoDB: chunks stay items, and one transaction holds them
+        pages = [store.table.scan()]
+        while "LastEvaluatedKey" in pages[-1]:
+            pages.append(store.table.scan(ExclusiveStartKey=pages[-1]["LastEvaluatedKey"]))
+        sizes = [item_bytes(item) for page in pages for item in page["Items"]]
+        assert len(sizes) > 3 and max(sizes) < 400_000 and sum(sizes) < 4_000_000
 
 
 def test_dynamodb_delete_leaves_no_item_behind(dynamodb_store):

@@ -10,6 +10,7 @@ import pytest
 
 from dwsim.api import experiments as experiment_routes
 from dwsim.api.app import lambda_handler
+from dwsim.api.context import MAX_BODY_BYTES
 from tests.support.aws import LambdaContext, reload_settings, rest_event
 
 DDL = "CREATE TABLE a (id INT PRIMARY KEY, label VARCHAR(20));"
@@ -170,7 +171,8 @@ def test_a_body_that_is_not_utf8_is_a_400_on_every_route_with_a_body(path):
         "message": "the request body is not UTF-8 text (byte 10 cannot start a character)"}
     status, body = send("%%% not base64")
     assert status == 400 and "base64" in body["error"]["message"]
-    status, body = send(base64.b64encode(b"x" * 1_300_000).decode())
-    assert status == 413 and "1,300,000 bytes" in body["error"]["message"]
+    too_big = MAX_BODY_BYTES + 100
+    status, body = send(base64.b64encode(b"x" * too_big).decode())
+    assert status == 413 and f"{too_big:,} bytes" in body["error"]["message"]
     status, _ = send(base64.b64encode(b'"x"').decode())
     assert status == 422

@@ -7,6 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from dwsim.api.app import build_resolver, handle, lambda_handler
+from dwsim.api.context import MAX_BODY_BYTES
 from dwsim.settings import Settings
 from tests.support.aws import LambdaContext, reload_settings, rest_event
 
@@ -40,7 +41,7 @@ def test_every_response_has_the_security_headers():
         "404": lambda_handler(event("GET", "/api/nowhere"), LambdaContext("api")),
         "422": lambda_handler(event("POST", "/api/experiments/import-sql", {"name": "x"}),
                               LambdaContext("api")),
-        "413": lambda_handler(event("POST", "/api/experiments", "x" * 1_300_000), LambdaContext("api")),
+        "413": lambda_handler(event("POST", "/api/experiments", "x" * (MAX_BODY_BYTES + 1)), LambdaContext("api")),
     }
     assert [r["statusCode"] for r in responses.values()] == [200, 200, 404, 422, 413]
     for name, response in responses.items():

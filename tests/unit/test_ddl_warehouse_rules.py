@@ -13,6 +13,7 @@ from dwsim.ddl.importer import import_ddl
 from dwsim.engine.generator import Generator
 from dwsim.errors import SchemaInvalid, SqlSyntaxError
 from dwsim.runs.loadsql import load_sql
+from dwsim.schema.names import reserved_in
 from dwsim.schema.types import DataType
 from dwsim.schema.validate import prepare
 
@@ -141,6 +142,17 @@ def test_snowflake_limited_keywords_apply_where_the_documentation_says():
     assert load("CREATE TABLE t (left INT)", "snowflake").tables[0].columns[0].name == "left"
     with pytest.raises(SchemaInvalid, match="refused as an unquoted table name"):
         load("CREATE TABLE left (a INT)", "snowflake")
+
+
+def test_keyword_lists_match_the_documentation_pages():
+    # Snowflake: WINDOW is reserved; WHEN is limited to column references, so a table may
+    # take it. Redshift's reserved words no longer list LANGUAGE.
+    assert reserved_in("window", "snowflake", "table") == ["Snowflake"]
+    assert reserved_in("when", "snowflake", "table") == []
+    assert reserved_in("when", "snowflake", "column") == ["Snowflake"]
+    assert reserved_in("language", "redshift") == []
+    assert load("CREATE TABLE t (language VARCHAR(10))", "redshift").tables[0].columns[0].name \
+        == "language"
 
 
 def test_json_reserved_words_follow_the_dialect():

@@ -8,8 +8,8 @@ JSON schema file (`experiments.py` SCHEMA_SIZE_LIMIT)."""
 
 from __future__ import annotations
 
-DDL_SIZE_LIMIT = 1024 * 1024  # bytes of DDL text
-MAX_TABLES = 5_000  # tables in an experiment
+DDL_SIZE_LIMIT = 10 * 1024 * 1024  # bytes of DDL text: thousands of tables
+MAX_TABLES = 20_000  # tables in an experiment (a 10 MiB export holds about 8,000)
 MAX_COLUMNS = 1_600  # columns in a table (Redshift's limit)
 MAX_TABLE_ROWS = 10_000_000_000  # a table's row target
 MAX_FOREIGN_KEYS = 100  # foreign keys of one table

@@ -11,7 +11,7 @@ from dwsim.runs.executor import RunExecutor
 from dwsim.runs.services import Services
 from dwsim.settings import Settings, get_settings
 
-MAX_BODY_BYTES = 1_200_000  # a 1 MiB DDL as JSON with room for escapes; larger → 413
+MAX_BODY_BYTES = 12 * 1024 * 1024  # a 10 MiB DDL as JSON with room for escapes; larger → 413
 
 
 @dataclass(frozen=True)

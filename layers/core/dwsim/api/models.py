@@ -29,7 +29,7 @@ Rows = Annotated[int, Field(ge=0, le=MAX_TABLE_ROWS)]  # as the experiment schem
 class ImportSqlRequest(_Request):
     name: str = Field(description="experiment name", min_length=1,
                       max_length=MAX_EXPERIMENT_NAME)
-    sql: str = Field(description="CREATE TABLE DDL (1 MiB at most)")
+    sql: str = Field(description="CREATE TABLE DDL (10 MiB at most)")
     dialect: Literal["redshift", "snowflake", "postgres"]
     target_rows: Rows | dict[str, Rows] | None = Field(
         default=None, description="rows for every table, or per table (key '*' is the default)")

@@ -13,6 +13,7 @@ cannot be honoured exactly is a warning saying what dw-sim does instead.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -23,6 +24,7 @@ from sqlglot.tokens import Token, TokenType
 
 from dwsim.ddl.dialects import DIALECTS, DistKeyColumn, SortKeyColumn
 from dwsim.ddl.scan import check_text, unterminated_quote
+from dwsim.ddl.split import split_items, split_statements, syntax_of
 from dwsim.ddl.types import Mapped, UnsupportedType, map_type
 from dwsim.errors import InvalidInput, Problem, SchemaInvalid, SqlSyntaxError
 from dwsim.limits import DDL_SIZE_LIMIT, MAX_COLUMNS, MAX_TABLE_ROWS, MAX_TABLES, over
@@ -48,17 +50,53 @@ _STORAGE_CONSTRAINTS = (
 )
 
 
+_PENDING = "_sequence_default"  # a column's DEFAULT expression, written out later
+# Every column starts as a copy of this one (a third of the cost of model_construct; the
+# experiment is validated as a whole once read).
+_COLUMN = Column.model_construct(name="column", data_type=DataType.INT)
+
+# The fast CREATE TABLE reading (see _Reader._fast_create_table) starts where these match.
+_CREATE_TABLE = re.compile(
+    r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:GLOBAL|LOCAL)\s+)?"
+    r"(?:(?:TEMP|TEMPORARY|TRANSIENT|VOLATILE|UNLOGGED)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+    r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)){0,2}',
+    re.IGNORECASE)
+_CLUSTER_BY = re.compile(r"\s+CLUSTER\s+BY\s*\(", re.IGNORECASE)
+_OPEN = re.compile(r"\s*\(")
+_NAME = re.compile(r'("(?:[^"]|"")+")|([A-Za-z_][A-Za-z0-9_$]*)(?![\w$])')
+_NONSPACE = re.compile(r"\S")
+_QUALIFIED = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*))*'
+_NAME_PART = re.compile(r'"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*')
+_OWNER_TO = re.compile(
+    r"ALTER\s+(TABLE|SEQUENCE|TYPE|FUNCTION|PROCEDURE|VIEW|SCHEMA|DATABASE|MATERIALIZED)\s+"
+    r"(?:(VIEW)\s+)?(?:ONLY\s+)?" + _QUALIFIED + r"(?:\s*\([^'\";$]*?\))?\s+OWNER\s+TO\s+"
+    r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*', re.IGNORECASE)
+_COMMENT_ON = re.compile(r"COMMENT\s+ON\s+(TABLE|COLUMN)\s+(" + _QUALIFIED
+                         + r")\s+IS\s+'((?:[^'\\]|'')*)'\s*", re.IGNORECASE)
+
+
 @dataclass
 class _Statement:
     tokens: list[Token]
+    line: int
+    col: int  # where its first token starts
 
-    @property
-    def line(self) -> int:
-        return self.tokens[0].line
+    @classmethod
+    def of(cls, tokens: list[Token]) -> _Statement:
+        return cls(tokens, tokens[0].line, _start_col(tokens[0]))
 
-    @property
-    def col(self) -> int:
-        return _start_col(self.tokens[0])
+
+class _Fallback(Exception):
+    """The fast CREATE TABLE reading is unsure: read the statement the ordinary way."""
+
+
+@dataclass
+class _Tail:
+    """A column definition after its name (`VARCHAR(40) NOT NULL ENCODE lzo`), parsed once
+    however many columns repeat it; its nodes are shared and only read."""
+
+    kind: exp.DataType
+    constraints: list[exp.ColumnConstraint]
 
 
 @dataclass
@@ -156,17 +194,58 @@ class _Reader:
         self.sequence_warnings: dict[str, ImportWarning] = {}
         self.identities: list[_Identity] = []
         self.comments: list[_Comment] = []
+        self.syntax = syntax_of(self.dialect.tokenizer_class)
+        self._line, self._cursor = 1, 0  # _position's running count
+        self._tails: dict[str, _Tail] = {}  # column definition text → its parse
+        self._names: dict[str, tuple[TokenType, str]] = {}  # column name text → its token
+        self._types: dict[str, Mapped] = {}  # a type's source text → what it maps to
+        # Words that open a table element other than a column (kept as written).
+        self.item_words = {w.split()[0] for w in self.dialect.parser_class.SCHEMA_UNNAMED_CONSTRAINTS} \
+            | {"CONSTRAINT", "INDEX", "KEY", "FULLTEXT", "SPATIAL"}
+        self._texts: dict[int, tuple[exp.Expr, str]] = {}  # see _sql
+        self._pending: dict[int, tuple[Column, exp.Expr]] = {}  # defaults not written yet
 
     # -- statements ---------------------------------------------------------------------
+    def _check_sizes(self, spans: list[tuple[int, int]]) -> None:
+        """Tables and columns counted before any statement is parsed (parsing and checking
+        grow with them): tables from the statements' openings; columns from the tokens of
+        the CREATE TABLEs long enough to hold more than the limit (a column takes at least
+        MIN_COLUMN_CHARS characters), so ordinary files tokenize nothing twice."""
+        creates = [(start, end) for start, end in spans if _CREATE_TABLE.match(self.text, start, end)]
+        too_many = over(len(creates), MAX_TABLES, "CREATE TABLE statements")
+        if too_many:
+            raise SchemaInvalid([Problem("", "limit", f"the DDL has {too_many}")])
+        for start, end in creates:
+            if end - start < MIN_COLUMN_CHARS * MAX_COLUMNS:
+                continue
+            try:
+                tokens = self.dialect.tokenize(self.text[start:end])
+            except TokenError:
+                continue  # reading the statement reports it, with its position
+            line = self.text.count("\n", 0, start) + 1
+            _check_sizes([_Statement(tokens, line, 1)])
+
     def read(self) -> None:
-        statements = self._statements()
-        if not statements:
+        spans = split_statements(self.text, self.syntax)
+        if spans is None:  # a quote or comment left open: sqlglot says where, exactly
+            statements = self._statements()
+            if not statements:
+                raise SqlSyntaxError("the input holds no SQL statements (only comments or "
+                                     "whitespace)")
+            _check_sizes(statements)
+            for statement in statements:
+                self._read(statement)
+        elif not spans:
             raise SqlSyntaxError("the input holds no SQL statements (only comments or whitespace)")
-        _check_sizes(statements)
-        for statement in statements:
-            expression = self._parse(statement)
-            if expression is not None:
-                self._dispatch(expression, statement)
+        else:
+            self._check_sizes(spans)
+        for start, end in spans or ():
+            line, col = self._position(start)
+            if not (_CREATE_TABLE.match(self.text, start, end) and self._fast_create_table(
+                    start, end, line, col)) and not self._fast_other(start, end, line, col):
+                tokens = self._tokenize(start, end)
+                if tokens:
+                    self._read(_Statement(tokens, line, col))
         if not self.drafts:
             defined = ""
             if self.queries:
@@ -186,22 +265,195 @@ class _Reader:
         try:
             tokens = self.dialect.tokenize(self.text)
         except TokenError as exc:
-            where = unterminated_quote(self.text)
-            if where:
-                raise SqlSyntaxError(f"unterminated {where[2]} starting here", line=where[0],
-                                     column=where[1]) from None
-            raise SqlSyntaxError(f"cannot read the SQL: {exc}") from None
+            raise self._token_error(exc) from None
         statements, current = [], []
         for token in tokens:
             if token.token_type == TokenType.SEMICOLON:
                 if current:
-                    statements.append(_Statement(current))
+                    statements.append(_Statement.of(current))
                 current = []
             else:
                 current.append(token)
         if current:
-            statements.append(_Statement(current))
+            statements.append(_Statement.of(current))
         return statements
+
+    def _read(self, statement: _Statement) -> None:
+        expression = self._parse(statement)
+        if expression is not None:
+            self._dispatch(expression, statement)
+
+    def _position(self, offset: int) -> tuple[int, int]:
+        """Line and column of `offset`; offsets are asked for in increasing order."""
+        self._line += self.text.count("\n", self._cursor, offset)
+        self._cursor = offset
+        return self._line, offset - self.text.rfind("\n", 0, offset)
+
+    def _tokenize(self, start: int, end: int) -> list[Token]:
+        """sqlglot's tokens of text[start:end], placed where they are in the whole text."""
+        line, col = self._position(start)
+        try:
+            tokens = self.dialect.tokenize(self.text[start:end])
+        except TokenError as exc:
+            raise self._token_error(exc) from None
+        for token in tokens:
+            if token.line == 1:
+                token.col += col - 1
+            token.line += line - 1
+            token.start += start
+            token.end += start
+        return tokens
+
+    def _token_error(self, exc: TokenError) -> SqlSyntaxError:
+        where = unterminated_quote(self.text)
+        if where:
+            return SqlSyntaxError(f"unterminated {where[2]} starting here", line=where[0],
+                                  column=where[1])
+        return SqlSyntaxError(f"cannot read the SQL: {exc}")
+
+    # -- CREATE TABLE, read fast ---------------------------------------------------------
+    def _fast_create_table(self, start: int, end: int, line: int, col: int) -> bool:
+        """Read a CREATE TABLE without tokenizing every column definition: sqlglot parses
+        the statement without its columns (keys, options and columns named by a keyword
+        stay as written), and each distinct column definition text once (`_tail`). False,
+        with nothing changed, whenever this is unsure; the caller then reads the statement
+        the ordinary way, which also reports any error exactly as it always has."""
+        marks = (len(self.warnings), len(self.identities), len(self.queries), self._line,
+                 self._cursor)
+        try:
+            self._create_table(self._skeleton(start, end), _Statement([], line, col))
+        except (_Fallback, ParseError, TokenError, SqlSyntaxError):
+            del self.warnings[marks[0]:], self.identities[marks[1]:], self.queries[marks[2]:]
+            self._line, self._cursor = marks[3], marks[4]
+            return False
+        return True
+
+    def _fast_other(self, start: int, end: int, line: int, col: int) -> bool:
+        """`ALTER ... OWNER TO` (skipped) and `COMMENT ON TABLE/COLUMN name IS 'text'`
+        (kept), by their plain text: exports hold one or more of each per table. False
+        for any other form (the ordinary reading handles it)."""
+        owner = _OWNER_TO.fullmatch(self.text, start, end)
+        if owner:
+            kind = owner.group(1).upper()
+            if kind in _TWO_WORD_KINDS and owner.group(2):
+                kind = f"{kind} {owner.group(2).upper()}"
+            self._skip(_Statement([], line, col), f"ALTER {kind} ... OWNER TO")
+            return True
+        comment = _COMMENT_ON.fullmatch(self.text, start, end)
+        if comment is None:
+            return False
+        names = [n[1:-1].replace('""', '"') if n.startswith('"') else n
+                 for n in _NAME_PART.findall(comment.group(2))]
+        text = comment.group(3).replace("''", "'")
+        if len(names) > (3 if comment.group(1).upper() == "TABLE" else 4):
+            return False  # catalog.schema.table(.column) at most; sqlglot reads the rest
+        if comment.group(1).upper() == "TABLE":
+            self.comments.append(_Comment(names[-1], None, text, line))
+        elif len(names) >= 2:
+            self.comments.append(_Comment(names[-2], names[-1], text, line))
+        else:
+            return False
+        return True
+
+    def _skeleton(self, start: int, end: int) -> exp.Create:
+        text = self.text
+        pos = _CREATE_TABLE.match(text, start, end).end()
+        cluster = _CLUSTER_BY.match(text, pos, end)
+        if cluster:  # Snowflake GET_DDL: `cluster by (...)` before the columns
+            found = split_items(text, cluster.end() - 1, end, self.syntax)
+            if found is None:
+                raise _Fallback
+            pos = found[1] + 1
+        opening = _OPEN.match(text, pos, end)
+        found = split_items(text, opening.end() - 1, end, self.syntax) if opening else None
+        if found is None:
+            raise _Fallback
+        items, close = found
+        tokens = self._tokenize(start, opening.end())
+        # Per item: a ColumnDef built here, or None for the next item sqlglot parsed.
+        built: list[exp.ColumnDef | _Tail | None] = []
+        written = 0  # items given to sqlglot
+        for a, b in items:
+            if a == b:
+                raise _Fallback
+            name = _NAME.match(text, a, b)
+            if name is None or not name.group(1) and name.group(2).upper() in self.item_words:
+                parsed = self._tokenize(a, b)  # a key, CHECK or LIKE: as written
+                built.append(None)
+            else:
+                tail = _NONSPACE.search(text, name.end(), b)
+                if tail is None or "\n" in name.group():
+                    raise _Fallback
+                ident, parsed = self._name(name)
+                definition = self._tail(tail.start(), b)
+                if ident is None:  # a keyword as a name: sqlglot reads `name INT`
+                    built.append(definition)
+                else:
+                    built.append(exp.ColumnDef(this=ident, kind=definition.kind,
+                                               constraints=definition.constraints))
+            if parsed:
+                if written:
+                    tokens.append(Token(TokenType.COMMA, ",", *self._position(a), a - 1, a - 1))
+                tokens.extend(parsed)
+                written += 1
+        tokens.append(Token(TokenType.R_PAREN, ")", *self._position(close), close, close))
+        if _NONSPACE.search(text, close + 1, end):
+            tokens.extend(self._tokenize(close + 1, end))
+        expressions = self.dialect.parser().parse(tokens, text)
+        create = expressions[0] if len(expressions) == 1 else None
+        if not isinstance(create, exp.Create) or not isinstance(create.this, exp.Schema) \
+                or create.args.get("expression") is not None \
+                or str(create.args.get("kind", "")).upper() != "TABLE":
+            raise _Fallback
+        parsed_items = iter(create.this.expressions)
+        merged = []
+        for item in built:
+            if isinstance(item, exp.ColumnDef):
+                merged.append(item)
+                continue
+            node = next(parsed_items, None)
+            if node is None or (item is None) == isinstance(node, exp.ColumnDef):
+                raise _Fallback
+            if item is not None:  # the column named by a keyword gets its real definition
+                node.args["kind"], node.args["constraints"] = item.kind, item.constraints
+            merged.append(node)
+        if next(parsed_items, None) is not None:
+            raise _Fallback
+        create.this.set("expressions", merged)
+        return create
+
+    def _name(self, name: re.Match) -> tuple[exp.Identifier | None, list[Token]]:
+        """A column's name: its Identifier when sqlglot reads the word as a name anywhere,
+        else (a keyword such as DATE or COMMENT) its token and an INT for sqlglot to parse."""
+        text = name.group()
+        kind = self._names.get(text)
+        if kind is None:
+            tokens = self.dialect.tokenize(text)
+            if len(tokens) != 1:
+                raise _Fallback
+            kind = self._names[text] = (tokens[0].token_type, tokens[0].text)
+        line, col = self._position(name.start())
+        last = col + len(text) - 1
+        if kind[0] in (TokenType.VAR, TokenType.IDENTIFIER):
+            ident = exp.Identifier(this=kind[1], quoted=kind[0] == TokenType.IDENTIFIER)
+            ident.meta.update(line=line, col=last, start=name.start(), end=name.end() - 1)
+            return ident, []
+        return None, [Token(kind[0], kind[1], line, last, name.start(), name.end() - 1),
+                      Token(TokenType.INT, "INT", line, last, name.start(), name.end() - 1)]
+
+    def _tail(self, start: int, end: int) -> _Tail:
+        key = self.text[start:end]
+        tail = self._tails.get(key)
+        if tail is not None:
+            return tail
+        tokens = [Token(TokenType.VAR, "c"), *self._tokenize(start, end)]
+        parsed = self.dialect.parser().parse_into(exp.ColumnDef, tokens, self.text)
+        definition = parsed[0] if len(parsed) == 1 else None
+        if not isinstance(definition, exp.ColumnDef) or definition.args.get("kind") is None:
+            raise _Fallback
+        defs = [definition]
+        tail = self._tails[key] = _Tail(defs[0].args["kind"], list(defs[0].constraints))
+        return tail
 
     def _parse(self, statement: _Statement) -> exp.Expr | None:
         parser = self.dialect.parser()
@@ -304,7 +556,9 @@ class _Reader:
                 self._like(draft, item, line)
             else:
                 self._table_constraint(draft, item, line)
-        comment = next((p for p in create.find_all(exp.SchemaCommentProperty)), None)
+        # Table options only (walking every column's shared definition would cost more).
+        options = create.args.get("properties")
+        comment = next(options.find_all(exp.SchemaCommentProperty), None) if options else None
         if comment is not None:
             table.description = comment.this.name
         if not table.columns:
@@ -317,8 +571,7 @@ class _Reader:
         name = ident.name
         quoted = bool(ident.args.get("quoted"))
         line = _line_of(ident)
-        existing = {fold(c.name, c.quoted): c for c in table.columns}
-        if fold(name, quoted) in existing:
+        if fold(name, quoted) in draft.column_lines:
             raise SqlSyntaxError(
                 f"column '{name}' is defined twice in table '{table.name}' (first at line "
                 f"{draft.column_lines[fold(name, quoted)]})", line=line, column=_col_of(ident))
@@ -329,10 +582,12 @@ class _Reader:
         source = kind.meta.get("source_type") or kind.sql(self.dialect)
         enum = self._enum_of(kind)
         try:
-            mapped = map_type(kind, source, self.dialect_name) if enum is None else enum
+            mapped = enum or self._types.get(source) or map_type(kind, source, self.dialect_name)
         except UnsupportedType as exc:
             raise SqlSyntaxError(f"column '{name}' of table '{table.name}': {exc}", line=line,
                                  column=_col_of(ident)) from None
+        if enum is None and kind.meta.get("source_type"):
+            self._types[source] = mapped
         values: dict[str, Any] = dict(mapped.fields)
         if mapped.warning:
             self.warn(table.name, name, mapped.warning[0], mapped.warning[1])
@@ -341,11 +596,27 @@ class _Reader:
         for constraint in definition.constraints:
             if not isinstance(constraint.kind, exp.CheckColumnConstraint):
                 self._column_constraint(draft, name, constraint.kind, values, line)
-        column = Column.model_construct(name=name, quoted=quoted, source_type=source, **values)
+        pending = values.pop(_PENDING, None)
+        column = _COLUMN.model_copy(update={"name": name, "quoted": quoted,
+                                            "source_type": source, **values})
+        if pending is not None:
+            self._pending[id(column)] = (column, pending)
         table.columns.append(column)
         draft.column_lines[fold(name, quoted)] = line or 0
         for check in checks:
             self._check(draft, check, name)
+
+    def _write_default(self, column: Column) -> None:
+        pending = self._pending.pop(id(column), None)
+        if pending is not None:
+            column.default = self._sql(pending[1])
+
+    def _sql(self, node: exp.Expr) -> str:
+        """node.sql(dialect), once per node: column definitions share theirs (_Tail)."""
+        known = self._texts.get(id(node))
+        if known is None or known[0] is not node:
+            known = self._texts[id(node)] = (node, node.sql(self.dialect))
+        return known[1]
 
     def _enum_of(self, kind: exp.DataType):
         """A column of a PostgreSQL enum type: text holding exactly the enum's labels."""
@@ -381,10 +652,14 @@ class _Reader:
             if step is not None:
                 values["identity_step"] = int(step.name)
         elif isinstance(kind, exp.DefaultColumnConstraint):
-            values["default"] = kind.this.sql(self.dialect) if kind.this else None
             numbered = _sequence_default(kind.this, table.name, name, line or draft.line)
             if numbered is not None:
+                # Written out only if the column keeps it (see _finish_identities): each
+                # of Redshift's "identity"(oid, ...) defaults is different text.
+                values["default"], values[_PENDING] = None, kind.this
                 self.identities.append(numbered)
+            else:
+                values["default"] = self._sql(kind.this) if kind.this else None
         elif isinstance(kind, exp.CommentColumnConstraint):
             values["comment"] = kind.this.name if kind.this else None
         elif isinstance(kind, exp.ComputedColumnConstraint):
@@ -471,6 +746,7 @@ class _Reader:
                                  "is not defined earlier in this DDL; include its CREATE TABLE first",
                                  line=line)
         for column in other.table.columns:
+            self._write_default(column)
             draft.table.columns.append(column.model_copy(deep=True))
             draft.column_lines[fold(column.name, column.quoted)] = line
         self.warn(draft.table.name, None, "like_copied",
@@ -529,12 +805,18 @@ class _Reader:
         self.identities.append(_Identity(target[-2], target[-1], statement.line, sequence[-1].lower()))
         return True
 
+    def _tables_by_name(self) -> tuple[dict[str, Table], dict[str, Table]]:
+        """Tables by their name (the first of a spelling) and by its lower case (the last)."""
+        exact: dict[str, Table] = {}
+        for draft in self.drafts.values():
+            exact.setdefault(draft.table.name, draft.table)
+        return exact, {d.table.name.lower(): d.table for d in self.drafts.values()}
+
     def _finish_identities(self) -> None:
-        by_lower = {d.table.name.lower(): d.table for d in self.drafts.values()}
+        exact, by_lower = self._tables_by_name()
         used: set[str] = set()
         for identity in self.identities:
-            table = next((d.table for d in self.drafts.values() if d.table.name == identity.table),
-                         None) or by_lower.get(identity.table.lower())
+            table = exact.get(identity.table) or by_lower.get(identity.table.lower())
             column = None
             if table is not None:
                 column = table.column(identity.column) or next(
@@ -562,10 +844,13 @@ class _Reader:
                 step = known[1] if step is None else step
             column.identity = True
             column.default = None  # the sequence call itself: the identity says it all
+            self._pending.pop(id(column), None)
             if start is not None and column.min_value is None:
                 column.min_value = start
             if step:
                 column.identity_step = step
+        for column, _ in list(self._pending.values()):
+            self._write_default(column)
         withdrawn = {id(w) for name, w in self.sequence_warnings.items() if name in used}
         if withdrawn:
             self.warnings = [w for w in self.warnings if id(w) not in withdrawn]
@@ -585,10 +870,9 @@ class _Reader:
             self._skip(statement, f"COMMENT ON {kind}")
 
     def _finish_comments(self) -> None:
-        by_lower = {d.table.name.lower(): d.table for d in self.drafts.values()}
+        exact, by_lower = self._tables_by_name()
         for comment in self.comments:
-            table = next((d.table for d in self.drafts.values() if d.table.name == comment.table),
-                         None) or by_lower.get(comment.table.lower())
+            table = exact.get(comment.table) or by_lower.get(comment.table.lower())
             if table is not None and comment.column is None:
                 table.description = comment.text
                 continue
@@ -607,11 +891,10 @@ class _Reader:
     def _finish_references(self) -> None:
         """Point each foreign key at its parent's declared spelling (unquoted names are
         case-insensitive), so `REFERENCES Orders(O_ID)` finds `orders.o_id`."""
-        by_lower = {d.table.name.lower(): d.table for d in self.drafts.values()}
+        exact, by_lower = self._tables_by_name()
         for draft in self.drafts.values():
             for fk in draft.table.foreign_keys:
-                parent = next((d.table for d in self.drafts.values() if d.table.name == fk.ref_table),
-                              None) or by_lower.get(fk.ref_table.lower())
+                parent = exact.get(fk.ref_table) or by_lower.get(fk.ref_table.lower())
                 if parent is None:
                     continue
                 fk.ref_table = parent.name
@@ -750,6 +1033,9 @@ _TWO_WORD_KINDS = {"FILE", "MATERIALIZED", "EXTERNAL", "DYNAMIC", "EVENT", "NETW
 _NOT_A_COLUMN = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "LIKE", "EXCLUDE"}
 
 
+MIN_COLUMN_CHARS = 4  # "a b," : the shortest column definition and its comma
+
+
 def _check_sizes(statements: list[_Statement]) -> None:
     """Tables and columns counted in the tokens, before any statement is parsed: parsing and
     checking grow with them (a 1 MiB table of 100,000 columns would take minutes)."""
@@ -818,10 +1104,18 @@ def _table_name(table: exp.Expr) -> tuple[str, bool, str]:
     ident = table.this if isinstance(table, exp.Table) else table
     name = ident.name
     quoted = bool(getattr(ident, "args", {}).get("quoted"))
-    parts = [p.sql() for p in (table.args.get("catalog"), table.args.get("db")) if p is not None] \
-        if isinstance(table, exp.Table) else []
-    qualified = ".".join([*parts, ident.sql()]) if parts else name
+    parts = [_identifier_sql(p) for p in (table.args.get("catalog"), table.args.get("db"))
+             if p is not None] if isinstance(table, exp.Table) else []
+    qualified = ".".join([*parts, _identifier_sql(ident)]) if parts else name
     return name, quoted, qualified
+
+
+def _identifier_sql(node: exp.Expr) -> str:
+    """`node.sql()` for a plain identifier, without the generator's copy of the tree."""
+    if isinstance(node, exp.Identifier) and isinstance(node.this, str):
+        return f'"{node.this.replace(chr(34), chr(34) * 2)}"' if node.args.get("quoted") \
+            else node.this
+    return node.sql()
 
 
 def _describe(expression: exp.Expr) -> str:

@@ -3,7 +3,9 @@
 Items (pk, sk):
   EXP#<name>, META           summary attributes; gsi1pk=EXPERIMENT, gsi1sk=<name> for listing
   EXP#<name>, SCHEMA#<nnnn>  the experiment JSON, zlib-compressed, in chunks under 350 KB
-                             (DynamoDB items stop at 400 KB; a 300×40 schema needs this)
+                             (DynamoDB items stop at 400 KB; a 300×40 schema needs this),
+                             written with META in one transaction (4 MB at most: about
+                             60 MB of JSON, what a 10 MiB DDL export becomes)
   EXP#<name>, CLAIM          the one-active-run claim: run_id of the active run;
                              gsi1pk=CLAIM, gsi1sk=<name>, so the reconciler lists every claim
   EXP#<name>, RUN#<run_id>   status, the record (zlib JSON, counts per table, no file lists)
@@ -47,6 +49,8 @@ CLAIMS = "CLAIM"  # gsi1pk of the claim items
 MAX_TRANSACT_ITEMS = 100
 BATCH_ITEM_TTL_SECONDS = 30 * 24 * 3600  # past any run's timeout (24 h by default)
 CONFLICT_ATTEMPTS = 8  # transactions on the run item meet each other while batches finish
+# A transaction's items add up to 4 MB at most; the META item and keys need a little of it.
+MAX_TRANSACT_BYTES = 4_000_000 - 100_000
 
 
 def experiment_pk(name: str) -> str:
@@ -66,9 +70,10 @@ class DynamoDBStore(MetadataStore):
         created_at = utc_now()
         body = zlib.compress(experiment.model_dump_json().encode(), 6)
         chunks = [body[i:i + CHUNK_BYTES] for i in range(0, len(body), CHUNK_BYTES)] or [b""]
-        if len(chunks) + 1 > MAX_TRANSACT_ITEMS:
-            raise InputTooLarge(f"experiment '{experiment.name}' is too large to store "
-                                f"({len(body):,} bytes compressed)")
+        if len(chunks) + 1 > MAX_TRANSACT_ITEMS or len(body) > MAX_TRANSACT_BYTES:
+            raise InputTooLarge(f"experiment '{experiment.name}' is too large to store: "
+                                f"{len(body):,} bytes compressed, and DynamoDB writes at most "
+                                f"{MAX_TRANSACT_BYTES:,} in the one transaction that creates it")
         pk = experiment_pk(experiment.name)
         meta = {
             "pk": pk, "sk": "META", "gsi1pk": "EXPERIMENT", "gsi1sk": experiment.name,

@@ -105,11 +105,26 @@ def _words(name: str) -> list[str]:
 
 def _first_match(name: str, patterns: list[tuple]) -> tuple | None:
     """The first pattern (in the table's order) that the name or its trailing words match."""
+    index = _first_index(name, id(patterns), patterns)
+    return None if index is None else patterns[index]
+
+
+_MATCHED: dict[tuple[str, int], int | None] = {}
+
+
+def _first_index(name: str, key: int, patterns: list[tuple]) -> int | None:
+    # Memoised: a warehouse repeats its column names across thousands of tables, and the
+    # pattern tables are module constants (so their id is a stable key).
+    found = _MATCHED.get((name, key), -1)
+    if found != -1:
+        return found
     candidates = _words(name)
-    for entry in patterns:
-        if any(re.fullmatch(entry[0], candidate) for candidate in candidates):
-            return entry
-    return None
+    found = next((i for i, entry in enumerate(patterns)
+                  if any(re.fullmatch(entry[0], candidate) for candidate in candidates)), None)
+    if len(_MATCHED) > 100_000:
+        _MATCHED.clear()
+    _MATCHED[(name, key)] = found
+    return found
 
 
 def _strip_prefix(name: str) -> list[str]:

@@ -166,8 +166,26 @@ class Experiment(_Model):
         return data
 
     def table(self, name: str) -> Table | None:
-        return next((t for t in self.tables if t.name == name), None)
+        # Indexed: validation looks up every foreign key's parent, and warehouses hold
+        # thousands of tables. Kept in __dict__ beside the fields (pydantic compares and
+        # serialises fields only); rebuilt when the list is another or changed length, and a
+        # hit is checked against its name (a table may be renamed).
+        cached = self.__dict__.get("_table_index")
+        if cached is None or cached[0] is not self.tables or cached[1] != len(self.tables):
+            cached = self._index_tables()
+        found = cached[2].get(name)
+        if found is not None and found.name != name:
+            found = self._index_tables()[2].get(name)
+        return found
+
+    def _index_tables(self) -> tuple[list[Table], int, dict[str, Table]]:
+        index: dict[str, Table] = {}
+        for table in self.tables:
+            index.setdefault(table.name, table)
+        cached = self.__dict__["_table_index"] = (self.tables, len(self.tables), index)
+        return cached
 
     @property
     def total_rows(self) -> int:
         return sum(t.target_rows for t in self.tables)
+

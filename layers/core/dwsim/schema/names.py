@@ -10,8 +10,11 @@ EXPERIMENT_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 QUOTED_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029/\\]")
 
 # Words the warehouse refuses as an unquoted table or column name in CREATE TABLE; a quoted
-# identifier may be any of them. Sourced from each warehouse's documentation:
-# - Amazon Redshift Database Developer Guide, "Reserved words" (all of them are reserved).
+# identifier may be any of them. Sourced from each warehouse's documentation (re-checked
+# against these pages for issue 11):
+# - Amazon Redshift Database Developer Guide, "Reserved words" (all of them are reserved),
+#   https://docs.aws.amazon.com/redshift/latest/dg/r_pg_keywords.html — LANGUAGE is no
+#   longer on it.
 REDSHIFT_RESERVED = frozenset("""
 AES128 AES256 ALL ALLOWOVERWRITE ANALYSE ANALYZE AND ANY ARRAY AS ASC AUTHORIZATION AZ64
 BACKUP BETWEEN BINARY BLANKSASNULL BOTH BYTEDICT BZIP2 CASE CAST CHECK COLLATE COLUMN
@@ -19,7 +22,7 @@ CONSTRAINT CREATE CREDENTIALS CROSS CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP 
 CURRENT_USER_ID DEFAULT DEFERRABLE DEFLATE DEFRAG DELTA DELTA32K DESC DISABLE DISTINCT DO ELSE
 EMPTYASNULL ENABLE ENCODE ENCRYPT ENCRYPTION END EXCEPT EXPLICIT FALSE FOR FOREIGN FREEZE FROM
 FULL GLOBALDICT256 GLOBALDICT64K GRANT GROUP GZIP HAVING IDENTITY IGNORE ILIKE IN INITIALLY
-INNER INTERSECT INTERVAL INTO IS ISNULL JOIN LANGUAGE LEADING LEFT LIKE LIMIT LOCALTIME
+INNER INTERSECT INTERVAL INTO IS ISNULL JOIN LEADING LEFT LIKE LIMIT LOCALTIME
 LOCALTIMESTAMP LUN LUNS LZO LZOP MINUS MOSTLY16 MOSTLY32 MOSTLY8 NATURAL NEW NOT NOTNULL NULL
 NULLS OFF OFFLINE OFFSET OID OLD ON ONLY OPEN OR ORDER OUTER OVERLAPS PARALLEL PARTITION PERCENT
 PERMISSIONS PIVOT PLACING PRIMARY RAW READRATIO RECOVER REFERENCES REJECTLOG RESORT RESPECT
@@ -28,7 +31,8 @@ TEXT32K THEN TIMESTAMP TO TOP TRAILING TRUE TRUNCATECOLUMNS UNION UNIQUE UNNEST 
 USING VERBOSE WALLET WHEN WHERE WITH WITHOUT
 """.split())
 
-# - Snowflake SQL reference, "Reserved & limited keywords": the words reserved by ANSI or by
+# - Snowflake SQL reference, "Reserved & limited keywords",
+#   https://docs.snowflake.com/en/sql-reference/reserved-keywords: the words reserved by ANSI or by
 #   Snowflake are refused anywhere. Limited keywords are refused only where the page says:
 #   "cannot be used as table name or alias in a FROM clause" (a table name), "cannot be used
 #   as column name" / "as a column name in CREATE TABLE DDL" / "as column reference in a
@@ -39,15 +43,16 @@ SNOWFLAKE_RESERVED = frozenset("""
 ALL ALTER AND ANY AS BETWEEN BY CHECK COLUMN CONNECT CREATE CURRENT DELETE DISTINCT DROP ELSE
 EXISTS FOLLOWING FOR FROM GRANT GROUP HAVING ILIKE IN INCREMENT INSERT INTERSECT INTO IS LIKE
 MINUS NOT NULL OF ON OR ORDER QUALIFY REGEXP REVOKE RLIKE ROW ROWS SAMPLE SELECT SET SOME START
-TABLE TABLESAMPLE THEN TO TRIGGER UNION UNIQUE UPDATE VALUES WHENEVER WHEN WHERE WITH
+TABLE TABLESAMPLE THEN TO TRIGGER UNION UNIQUE UPDATE VALUES WHENEVER WHERE WINDOW WITH
 """.split())
 SNOWFLAKE_NOT_TABLE = frozenset("CROSS FULL INNER JOIN LATERAL LEFT NATURAL RIGHT USING".split())
 SNOWFLAKE_NOT_COLUMN = frozenset("""
 CONSTRAINT CURRENT_DATE CURRENT_TIME CURRENT_TIMESTAMP CURRENT_USER LOCALTIME LOCALTIMESTAMP
-CASE CAST FALSE TRUE TRY_CAST
+CASE CAST FALSE TRUE TRY_CAST WHEN
 """.split())
 
-# - PostgreSQL documentation, Appendix C "SQL Key Words": the words marked "reserved" and
+# - PostgreSQL documentation, Appendix C "SQL Key Words",
+#   https://www.postgresql.org/docs/current/sql-keywords-appendix.html: the words marked "reserved" and
 #   "reserved (can be function or type)" — neither can be a table or column name; the
 #   non-reserved ones can.
 POSTGRES_RESERVED = frozenset("""

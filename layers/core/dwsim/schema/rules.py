@@ -95,6 +95,20 @@ _TIME_PATTERNS: list[tuple[str, str]] = [
 
 
 def _match(name: str, patterns: list[tuple[str, str]]) -> str | None:
+    # Memoised: a warehouse repeats its column names across thousands of tables, and the
+    # pattern tables are module constants (so their id is a stable key).
+    key = (name, id(patterns))
+    if key not in _MATCHED:
+        if len(_MATCHED) > 100_000:
+            _MATCHED.clear()
+        _MATCHED[key] = _match_once(name, patterns)
+    return _MATCHED[key]
+
+
+_MATCHED: dict[tuple[str, int], str | None] = {}
+
+
+def _match_once(name: str, patterns: list[tuple[str, str]]) -> str | None:
     words = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower().strip("_").split("_")
     # The whole name, then its trailing words ("c_phone" → "phone", "customer_email" → "email").
     candidates = ["_".join(words[i:]) for i in range(len(words))]

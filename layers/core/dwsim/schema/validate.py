@@ -151,6 +151,7 @@ def normalise(experiment: Experiment) -> None:
     without columns pointing at the parent's primary key, then what each column's name and
     type imply (rules, code sets, ranges, NULL shares; see inference.py)."""
     tables = {t.name: t for t in experiment.tables}
+    known = {(w.table, w.column, w.code) for w in experiment.warnings}
     for table in experiment.tables:
         by_name = table.column_map()
         for column in table.columns:
@@ -174,16 +175,16 @@ def normalise(experiment: Experiment) -> None:
         if table.relations is None:
             excluded = keyed | referencing | {c.name for c in table.columns if c.is_unique}
             table.relations = infer_relations(table, excluded)
-        _warn_about_cuts(experiment, table)
+        _warn_about_cuts(experiment, table, known)
 
 
-def _warn_about_cuts(experiment: Experiment, table: Table) -> None:
+def _warn_about_cuts(experiment: Experiment, table: Table, known: set[tuple]) -> None:
     """Say so when nothing fits a column and its values will be cut (once, however often
-    the experiment is prepared again)."""
-    known = {(w.table, w.column, w.code) for w in experiment.warnings}
+    the experiment is prepared again). `known`: the warnings' (table, column, code)."""
     for column in table.columns:
         message = cut_warning(column)
         if message and (table.name, column.name, "value_cut") not in known:
+            known.add((table.name, column.name, "value_cut"))
             experiment.warnings.append(ImportWarning(table=table.name, column=column.name,
                                                      code="value_cut", message=message))
 

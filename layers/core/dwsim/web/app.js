@@ -36,14 +36,20 @@ async function api(method, path, body) {
   const text = await response.text();
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = { error: { message: text } }; }
-  if (response.status === 403 && !key) { askForKey(); }
+  // API Gateway refuses a missing or wrong key with a bare 403 ({"message": "Forbidden"}, no
+  // dw-sim error code): a stored key that stopped working is dropped and asked for again.
+  if (response.status === 403 && !data?.error?.code) {
+    if (key) localStorage.removeItem(KEY_STORAGE);
+    askForKey(key ? "The stored API key was refused; enter the current one." : null);
+  }
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }
 
 // -- API key (deployed: the page is public, the API needs a key) ----------------------------
-function askForKey() {
+function askForKey(note) {
   $("#api-key-button").hidden = false;
+  $("#key-note").textContent = typeof note === "string" ? note : "";
   const dialog = $("#key-dialog");
   if (!dialog.open) dialog.showModal();
 }
@@ -261,14 +267,25 @@ function samplesCell(table, c) {
       : el("li", { title: typeof v === "string" ? v : JSON.stringify(v) }, typeof v === "string" ? v : JSON.stringify(v)))));
 }
 
+// Past this many tables the preview lists them collapsed (a <details> per table) and builds a
+// table's columns and samples only when it is opened: warehouses hold thousands of tables.
+const COLLAPSE_AT = 20;
+
 function renderPreview() {
   const experiment = preview.experiment;
   const warnings = experiment.warnings || [];
-  const byColumn = (table, column) => warnings.filter((w) => w.table === table && w.column === column);
+  const byTable = new Map();
+  for (const w of warnings) {
+    if (!w.table) continue;
+    if (!byTable.has(w.table)) byTable.set(w.table, []);
+    byTable.get(w.table).push(w);
+  }
   const general = warnings.filter((w) => !w.table);
   const area = $("#preview-area");
+  const collapsed = experiment.tables.length > COLLAPSE_AT;
+  preview.open = preview.open || new Set();
   const parts = [preview.stale ? staleNote() : null,
-    el("h3", {}, `Preview: ${experiment.tables.length} tables, ${number(experiment.tables.reduce((s, t) => s + t.target_rows, 0))} rows`)];
+    el("h3", { id: "preview-count" }, `Preview: ${number(experiment.tables.length)} tables, ${number(experiment.tables.reduce((s, t) => s + t.target_rows, 0))} rows`)];
   if (preview.sampling) {
     parts.push(el("p", { class: "muted", id: "sampling-note" }, `Samples: ${preview.sampling.note}. `,
       "Select Edit on a column to change its rule; the samples follow."));
@@ -277,35 +294,89 @@ function renderPreview() {
   if (general.length) {
     parts.push(el("ul", { class: "warning", "aria-label": "Warnings" }, general.map((w) => el("li", {}, `⚠ ${w.message}`))));
   }
+  if (collapsed) {
+    parts.push(el("p", { class: "muted" }, "Tables are collapsed; open one to see its columns, rules and samples."),
+      el("label", { class: "table-filter" }, "Filter tables ",
+        el("input", { type: "search", id: "table-filter", placeholder: "name contains…", oninput: (e) => filterTables(e.currentTarget.value) })),
+      el("p", { class: "muted", id: "filter-count", role: "status" }));
+  }
   for (const table of experiment.tables) {
-    const tableWarnings = warnings.filter((w) => w.table === table.name);
-    parts.push(el("div", { class: `preview-table${tableWarnings.length ? " has-warning" : ""}`, "data-table": table.name },
-      el("h3", {}, `${table.name} `, el("span", { class: "muted" }, `${number(table.target_rows)} rows`)),
-      table.description ? el("p", { class: "muted table-description" }, table.description) : null,
-      tableWarnings.filter((w) => !w.column).map((w) => el("p", { class: "warning" }, `⚠ ${w.message}`)),
-      el("div", { class: "table-wrap" }, el("table", {},
-        el("thead", {}, el("tr", {}, ["Column", "Type", "Null", "Unique", "Generation rule", "Samples"].map((h) => el("th", { scope: "col" }, h)),
-          el("th", { scope: "col" }, el("span", { class: "sr-only" }, "Edit")))),
-        el("tbody", {}, table.columns.map((c) => {
-          const columnWarnings = byColumn(table.name, c.name);
-          const edited = preview.edited.has(columnKey(table.name, c.name));
-          return el("tr", { class: [columnWarnings.length ? "warned" : "", edited ? "edited-row" : ""].join(" ").trim(), "data-column": c.name },
-            el("td", {}, c.name, c.comment ? el("div", { class: "muted column-comment" }, c.comment) : null,
-              columnWarnings.map((w) => el("div", { class: "warning" }, `⚠ ${w.message}`))),
-            el("td", {}, typeText(c)),
-            el("td", {}, c.required ? "NOT NULL" : "null"),
-            el("td", {}, c.is_unique ? "unique" : ""),
-            el("td", { class: "rule" }, ruleCell(table, c)),
-            el("td", { class: "samples" }, samplesCell(table, c)),
-            el("td", {}, el("button", { type: "button", class: "secondary small edit-rule", "aria-expanded": "false",
-              "aria-label": `Edit rule of ${table.name}.${c.name}`, onclick: (e) => toggleEditor(table.name, c.name, e.currentTarget) }, "Edit")));
-        })))),
-      el("ul", { class: "keys", "aria-label": `Keys of ${table.name}` }, (table.keys || []).map((k) => el("li", {},
-        el("strong", {}, `${k.kind} key (${k.columns.join(", ")})`),
-        k.kind === "foreign" ? ` → ${k.ref_table}(${k.ref_columns.join(", ")})` : "",
-        `: ${k.enforcement}`)))));
+    const tableWarnings = byTable.get(table.name) || [];
+    const cls = `preview-table${tableWarnings.length ? " has-warning" : ""}`;
+    if (!collapsed) {
+      parts.push(el("div", { class: cls, "data-table": table.name },
+        el("h3", {}, `${table.name} `, el("span", { class: "muted" }, `${number(table.target_rows)} rows`)),
+        tableDetail(table, tableWarnings)));
+      continue;
+    }
+    const details = el("details", { class: cls, "data-table": table.name },
+      el("summary", {}, el("strong", {}, table.name), " ",
+        el("span", { class: "muted" }, `${number(table.target_rows)} rows · ${table.columns.length} columns`),
+        tableWarnings.length ? el("span", { class: "warning" }, ` · ⚠ ${tableWarnings.length}`) : null));
+    // Built on first opening only; reopened after an edit re-renders the preview.
+    details.addEventListener("toggle", () => {
+      if (details.open) {
+        preview.open.add(table.name);
+        if (details.children.length === 1) details.append(...tableDetail(table, tableWarnings));
+      } else {
+        preview.open.delete(table.name);
+      }
+    });
+    if (preview.open.has(table.name)) {
+      details.open = true;
+      details.append(...tableDetail(table, tableWarnings));
+    }
+    parts.push(details);
   }
   area.replaceChildren(...parts.filter(Boolean));
+  if (collapsed) filterTables($("#table-filter").value);
+}
+
+function filterTables(text) {
+  const needle = text.trim().toLowerCase();
+  let shown = 0;
+  for (const details of document.querySelectorAll("#preview-area details.preview-table")) {
+    const match = !needle || details.dataset.table.toLowerCase().includes(needle);
+    details.hidden = !match;
+    if (match) shown += 1;
+  }
+  const total = preview.experiment.tables.length;
+  $("#filter-count").textContent = needle ? `${number(shown)} of ${number(total)} tables match` : "";
+}
+
+// A table's description, warnings, columns (rules, samples, editors) and keys.
+function tableDetail(table, tableWarnings) {
+  const byColumn = new Map();
+  for (const w of tableWarnings) {
+    if (!w.column) continue;
+    if (!byColumn.has(w.column)) byColumn.set(w.column, []);
+    byColumn.get(w.column).push(w);
+  }
+  return [
+    table.description ? el("p", { class: "muted table-description" }, table.description) : null,
+    ...tableWarnings.filter((w) => !w.column).map((w) => el("p", { class: "warning" }, `⚠ ${w.message}`)),
+    el("div", { class: "table-wrap" }, el("table", {},
+      el("thead", {}, el("tr", {}, ["Column", "Type", "Null", "Unique", "Generation rule", "Samples"].map((h) => el("th", { scope: "col" }, h)),
+        el("th", { scope: "col" }, el("span", { class: "sr-only" }, "Edit")))),
+      el("tbody", {}, table.columns.map((c) => {
+        const columnWarnings = byColumn.get(c.name) || [];
+        const edited = preview.edited.has(columnKey(table.name, c.name));
+        return el("tr", { class: [columnWarnings.length ? "warned" : "", edited ? "edited-row" : ""].join(" ").trim(), "data-column": c.name },
+          el("td", {}, c.name, c.comment ? el("div", { class: "muted column-comment" }, c.comment) : null,
+            columnWarnings.map((w) => el("div", { class: "warning" }, `⚠ ${w.message}`))),
+          el("td", {}, typeText(c)),
+          el("td", {}, c.required ? "NOT NULL" : "null"),
+          el("td", {}, c.is_unique ? "unique" : ""),
+          el("td", { class: "rule" }, ruleCell(table, c)),
+          el("td", { class: "samples" }, samplesCell(table, c)),
+          el("td", {}, el("button", { type: "button", class: "secondary small edit-rule", "aria-expanded": "false",
+            "aria-label": `Edit rule of ${table.name}.${c.name}`, onclick: (e) => toggleEditor(table.name, c.name, e.currentTarget) }, "Edit")));
+      })))),
+    el("ul", { class: "keys", "aria-label": `Keys of ${table.name}` }, (table.keys || []).map((k) => el("li", {},
+      el("strong", {}, `${k.kind} key (${k.columns.join(", ")})`),
+      k.kind === "foreign" ? ` → ${k.ref_table}(${k.ref_columns.join(", ")})` : "",
+      `: ${k.enforcement}`))),
+  ].filter(Boolean);
 }
 
 // -- the column rule editor -----------------------------------------------------------------------

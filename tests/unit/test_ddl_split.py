@@ -1,0 +1,50 @@
+"""The cheap statement splitter agrees with sqlglot on where statements end, and gives up
+(None) on anything left open so that sqlglot reports it."""
+
+from __future__ import annotations
+
+import pytest
+
+from dwsim.ddl.dialects import DIALECTS
+from dwsim.ddl.split import split_items, split_statements, syntax_of
+
+
+def statements(text: str, dialect: str = "postgres") -> list[str] | None:
+    spans = split_statements(text, syntax_of(DIALECTS[dialect].tokenizer_class))
+    return None if spans is None else [text[a:b].strip() for a, b in spans]
+
+
+def test_semicolons_inside_strings_names_comments_and_bodies_do_not_split():
+    text = ("-- a; comment\nCREATE TABLE \"a;b\" (x VARCHAR(5) DEFAULT 'p;q''r');\n"
+            "/* one /* nested; */ still; */ SET x = 1;\n"
+            "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN; END; $body$;\n"
+            "SELECT $$ ; $$;;  -- trailing\n")
+    assert statements(text) == ["CREATE TABLE \"a;b\" (x VARCHAR(5) DEFAULT 'p;q''r')",
+                                "SET x = 1",
+                                "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN; END; $body$",
+                                "SELECT $$ ; $$"]
+
+
+def test_dialect_rules_for_slash_comments_and_backslash_escapes():
+    assert statements("SELECT 1 // not; a comment here\n;", "postgres") == ["SELECT 1 // not",
+                                                                          "a comment here"]
+    assert statements("SELECT 1 // a; comment\n;", "snowflake") == ["SELECT 1 // a; comment"]
+    assert statements(r"SELECT 'it\'s; fine';", "snowflake") == [r"SELECT 'it\'s; fine'"]
+
+
+@pytest.mark.parametrize("text", ["SELECT 'open;", 'CREATE TABLE "open (x INT);',
+                                  "/* never closed; SELECT 1;", "SELECT $$ body;"])
+def test_anything_left_open_gives_up(text):
+    assert statements(text) is None
+
+
+def test_only_comments_is_no_statement():
+    assert statements("-- nothing\n/* here */\n;\n") == []
+
+
+def test_items_split_at_top_level_commas_only():
+    text = "t (a NUMERIC(10,2) DEFAULT 'x,)' , -- c, d\n b INT, CHECK (a IN (1, 2)))"
+    items, close = split_items(text, 2, len(text), syntax_of(DIALECTS["redshift"].tokenizer_class))
+    assert [text[a:b] for a, b in items] == ["a NUMERIC(10,2) DEFAULT 'x,)'", "b INT",
+                                             "CHECK (a IN (1, 2))"]
+    assert close == len(text) - 1
