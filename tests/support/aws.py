@@ -4,6 +4,8 @@ handlers in functions/ (moto runs the ASL; our code is not mocked)."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import importlib.util
 import io
 import json
@@ -185,3 +187,58 @@ def make_moto_dynamodb_atomic() -> None:
         functools.update_wrapper(atomic, method)
         atomic._dwsim_atomic = True
         setattr(DynamoDBBackend, name, atomic)
+
+
+@contextlib.contextmanager
+def moto_transactions_item_scoped():
+    """moto backs up every table a TransactWriteItems touches with a deep copy before applying
+    it (to roll back a cancelled one), so each transaction costs as much as the table is big
+    and 100,000 counted batches would take hours. This keeps moto's own checks and writes and
+    its all-or-nothing outcome, but backs up only the items the transaction names (what a
+    rollback has to restore); our code is not touched. Single-threaded use only (the backup is
+    taken outside make_moto_dynamodb_atomic's lock), and only inside the `with`."""
+    import copy
+
+    import moto.dynamodb.models as models
+    from moto.dynamodb.models.table import Table
+
+    backend = models.DynamoDBBackend
+    transact = backend.transact_write_items
+
+    class TablesNotCopied:  # moto's `copy` module, minus the whole-table backup
+        def __getattr__(self, name):
+            return getattr(copy, name)
+
+        @staticmethod
+        def deepcopy(value, memo=None):
+            return value if isinstance(value, Table) else copy.deepcopy(value, memo)
+
+    def item_scoped(self, transact_items):
+        saved = []
+        for entry in transact_items:
+            (_, op), = entry.items()
+            table = self.get_table(op["TableName"])
+            key = op.get("Key") or {name: op["Item"][name] for name in
+                                    (table.hash_key_attr, table.range_key_attr) if name}
+            current = self.get_item(op["TableName"], key)
+            saved.append((op["TableName"], key,
+                          None if current is None else copy.deepcopy(current.to_json()["Attributes"])))
+        models.copy = TablesNotCopied()
+        try:
+            return transact(self, transact_items)
+        except Exception:
+            for table_name, key, attributes in reversed(saved):  # the items as they were
+                if attributes is None:
+                    self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, attributes)
+            raise
+        finally:
+            models.copy = copy
+
+    functools.update_wrapper(item_scoped, transact)
+    backend.transact_write_items = item_scoped
+    try:
+        yield
+    finally:
+        backend.transact_write_items = transact
