@@ -8,11 +8,16 @@ import threading
 from pathlib import Path
 
 import pytest
-from moto import mock_aws
 
 from dwsim.api.context import MAX_BODY_BYTES
 from dwsim.metadata.records import RunRecord, utc_now
-from tests.support.aws import Deployment, LambdaContext, reload_settings, rest_event
+from tests.support.aws import (
+    Deployment,
+    LambdaContext,
+    moto_deployment,
+    reload_settings,
+    rest_event,
+)
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 RUN_ID = "01M8C6S2GRT36DRE"  # the run id the step and run events name
@@ -24,11 +29,8 @@ def event(name: str) -> dict:
 
 @pytest.fixture
 def aws(monkeypatch):
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True},
-                          "lambda": {"use_docker": False}}):
-        deployment = Deployment(monkeypatch)
+    with moto_deployment(monkeypatch) as deployment:
         yield deployment
-        deployment.drain()  # no execution thread of this test outlives its mock
 
 
 def invoke(aws: Deployment, function: str, payload: dict):

@@ -9,11 +9,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from moto import mock_aws
 
 from dwsim.errors import RunActive
 from dwsim.metadata.records import RunRecord, new_run_id, utc_now
-from tests.support.aws import Deployment, LambdaContext, reload_settings
+from tests.support.aws import Deployment, LambdaContext, moto_deployment, reload_settings
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -24,14 +23,11 @@ def event(name: str) -> dict:
 
 @pytest.fixture
 def aws(monkeypatch):
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True},
-                          "lambda": {"use_docker": False}}):
-        deployment = Deployment(monkeypatch)
+    with moto_deployment(monkeypatch) as deployment:
         status, body = deployment.api("POST", "/api/experiments/import-sql",
                                       event_file="api-import-sql.json")
         assert status == 201, body
         yield deployment
-        deployment.drain()
 
 
 def store():

@@ -9,9 +9,8 @@ import io
 import pyarrow.parquet as pq
 import pytest
 from botocore.exceptions import ClientError
-from moto import mock_aws
 
-from tests.support.aws import BUCKET, Deployment, reload_settings
+from tests.support.aws import BUCKET, moto_deployment, reload_settings
 
 SQL = open(__file__.replace("tests/integration/test_aws_workflow.py", "examples/tpch_redshift.sql")).read()
 ROWS = {"*": 200, "region": 5, "nation": 25, "supplier": 40, "partsupp": 1200, "orders": 1000,
@@ -20,9 +19,7 @@ ROWS = {"*": 200, "region": 5, "nation": 25, "supplier": 40, "partsupp": 1200, "
 
 @pytest.fixture
 def deployed(monkeypatch):
-    with mock_aws(config={"stepfunctions": {"execute_state_machine": True},
-                          "lambda": {"use_docker": False}}):
-        deployment = Deployment(monkeypatch)
+    with moto_deployment(monkeypatch) as deployment:
         status, _ = deployment.api("POST", "/api/experiments/import-sql",
                                    {"name": "tpch", "sql": SQL, "dialect": "redshift", "target_rows": ROWS})
         assert status == 201

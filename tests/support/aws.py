@@ -117,6 +117,19 @@ class Deployment:
             time.sleep(0.05)
 
 
+@contextlib.contextmanager
+def moto_deployment(monkeypatch):
+    """A Deployment inside moto (Step Functions executing its definitions); on the way out it
+    waits for the executions still running, so no thread of one test outlives its mock."""
+    from moto import mock_aws
+
+    with mock_aws(config={"stepfunctions": {"execute_state_machine": True},
+                          "lambda": {"use_docker": False}}):
+        deployment = Deployment(monkeypatch)
+        yield deployment
+        deployment.drain()
+
+
 def rest_event(method: str, path: str, body: Any = None) -> dict:
     """An API Gateway REST proxy event, as the deployed API sends it."""
     from urllib.parse import parse_qs
@@ -160,7 +173,8 @@ def reload_settings() -> None:
     steps._snapshot.cache_clear()
 
 
-__all__ = ["BUCKET", "Deployment", "Path", "TABLE", "reload_settings", "rest_event"]
+__all__ = ["BUCKET", "Deployment", "Path", "TABLE", "moto_deployment", "reload_settings",
+           "rest_event"]
 
 
 def make_moto_dynamodb_atomic() -> None:
