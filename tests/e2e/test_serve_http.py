@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import threading
 from collections import Counter
 
@@ -13,6 +12,7 @@ import pytest
 
 from dwsim.api.context import MAX_BODY_BYTES
 from tests.e2e.conftest import Served
+from tests.support.http import raw_exchange
 
 TIMEOUT = 2  # DWSIM_SERVE_TIMEOUT: seconds before a stalled connection is closed
 RACE_SCHEMA = {"name": "race", "tables": [{"name": "t", "target_rows": 40_000_000, "columns": [
@@ -67,14 +67,8 @@ def simultaneously(count: int, call) -> tuple[Counter, list[str]]:
 
 
 def raw(served, data: bytes) -> bytes:
-    """Send bytes as they are; everything the server answers until it closes (the socket's own
-    timeout, well past the server's, fails the test instead of hanging it)."""
-    with socket.create_connection((served.host, served.port), timeout=TIMEOUT * 10) as sock:
-        sock.sendall(data)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
+    # the socket's own timeout, well past the server's, fails the test instead of hanging it
+    return raw_exchange((served.host, served.port), data, timeout=TIMEOUT * 10)
 
 
 def test_twenty_simultaneous_generates_start_exactly_one_run(served):

@@ -123,6 +123,15 @@ def test_a_stopped_serve_fails_its_run_and_its_workers_exit(tmp_path):
         wait_for(lambda: not any(alive(w) for w in workers), timeout=10)
     finally:
         served.stop()
+
+    served = Served(home)  # what the stopped server left: a FAILED run and a free experiment
+    try:
+        status, stopped = call(served, "GET", f"/api/experiments/long/runs/{run['run_id']}")
+        assert status == 200 and stopped["status"] == "FAILED", stopped
+        assert call(served, "POST", "/api/experiments/long/generate",
+                    {"seed": 5, "rows": {"t": 1_000}})[0] == 202
+    finally:
+        served.stop()
     shown = subprocess.run(
         [sys.executable, "-m", "dwsim.cli", "--home", str(home), "--json", "runs", "show", "long",
          run["run_id"]], capture_output=True, text=True, timeout=60, env=os.environ)

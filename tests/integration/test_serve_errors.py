@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import threading
 
 import pytest
 
 from dwsim.serve import make_server
 from dwsim.settings import Settings
+from tests.support.http import raw_exchange
 
 
 @pytest.fixture
@@ -34,17 +34,8 @@ def request(address, method: str, path: str, body: str | None = None, headers=No
     return response.status, data
 
 
-def raw(address, text: bytes) -> bytes:
-    with socket.create_connection(address, timeout=30) as sock:
-        sock.sendall(text)
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    return b"".join(chunks)
-
-
 def test_a_bad_content_length_is_a_400(server):
-    reply = raw(server, b"POST /api/experiments HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
+    reply = raw_exchange(server, b"POST /api/experiments HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n")
     head, _, body = reply.partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400")
     assert json.loads(body)["error"]["code"] == "invalid_input"
