@@ -22,7 +22,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
-from dwsim.ddl.dialects import DIALECTS, DistKeyColumn, SortKeyColumn
+from dwsim.ddl.dialects import DIALECTS, parser_tokens, record_source_types, source_type
 from dwsim.ddl.scan import check_text, unterminated_quote
 from dwsim.ddl.split import split_items, split_statements, syntax_of
 from dwsim.ddl.types import Mapped, UnsupportedType, map_type
@@ -42,8 +42,6 @@ DEFAULT_TARGET_ROWS = 1000
 # Column attributes that describe storage, not data: accepted and ignored for generation.
 _STORAGE_CONSTRAINTS = (
     exp.EncodeColumnConstraint,
-    DistKeyColumn,
-    SortKeyColumn,
     exp.CollateColumnConstraint,
     exp.CharacterSetColumnConstraint,
     exp.CaseSpecificColumnConstraint,
@@ -399,7 +397,7 @@ class _Reader:
         tokens.append(Token(TokenType.R_PAREN, ")", *self._position(close), close, close))
         if _NONSPACE.search(text, close + 1, end):
             tokens.extend(self._tokenize(close + 1, end))
-        expressions = self.dialect.parser().parse(tokens, text)
+        expressions = self.dialect.parser().parse(parser_tokens(self.dialect_name, tokens), text)
         create = expressions[0] if len(expressions) == 1 else None
         if not isinstance(create, exp.Create) or not isinstance(create.this, exp.Schema) \
                 or create.args.get("expression") is not None \
@@ -446,19 +444,24 @@ class _Reader:
         tail = self._tails.get(key)
         if tail is not None:
             return tail
-        tokens = [Token(TokenType.VAR, "c"), *self._tokenize(start, end)]
+        tokens = parser_tokens(self.dialect_name,
+                               [Token(TokenType.VAR, "c"), *self._tokenize(start, end)])
         parsed = self.dialect.parser().parse_into(exp.ColumnDef, tokens, self.text)
         definition = parsed[0] if len(parsed) == 1 else None
         if not isinstance(definition, exp.ColumnDef) or definition.args.get("kind") is None:
             raise _Fallback
-        defs = [definition]
-        tail = self._tails[key] = _Tail(defs[0].args["kind"], list(defs[0].constraints))
+        kind = definition.args["kind"]
+        written = source_type(self.dialect, tokens, 1, self.text, kind)
+        if written is not None:
+            kind.meta["source_type"] = written
+        tail = self._tails[key] = _Tail(kind, list(definition.constraints))
         return tail
 
     def _parse(self, statement: _Statement) -> exp.Expr | None:
         parser = self.dialect.parser()
+        tokens = parser_tokens(self.dialect_name, statement.tokens)
         try:
-            expressions = parser.parse(statement.tokens, self.text)
+            expressions = parser.parse(tokens, self.text)
         except ParseError as exc:
             err = exc.errors[0] if exc.errors else {}
             message = err.get("description") or str(exc).splitlines()[0]
@@ -467,7 +470,10 @@ class _Reader:
                 message = f"{message} near '{highlight}'"
                 message += self._reserved_hint(highlight)
             raise SqlSyntaxError(message, line=err.get("line"), column=err.get("col")) from None
-        return expressions[0] if expressions else None
+        expression = expressions[0] if expressions else None
+        if expression is not None:
+            record_source_types(self.dialect, expression, tokens, self.text)
+        return expression
 
     def _dispatch(self, expression: exp.Expr, statement: _Statement) -> None:
         kind = str(expression.args.get("kind", "")).upper()
