@@ -20,6 +20,7 @@ from sqlglot.dialects.postgres import Postgres
 from sqlglot.dialects.redshift import Redshift
 from sqlglot.dialects.snowflake import Snowflake
 from sqlglot.errors import ParseError
+from sqlglot.parser import Parser
 from sqlglot.tokens import Token, TokenType
 
 DIALECTS: dict[str, type[Dialect]] = {"redshift": Redshift, "snowflake": Snowflake,
@@ -67,22 +68,22 @@ def parser_tokens(dialect: str, tokens: list[Token]) -> list[Token]:
     return kept
 
 
-def _stop_words(dialect: Dialect) -> frozenset[str]:
+def _stop_words(parser: Parser) -> frozenset[str]:
     """Words that end a column's data type: those that open a column constraint."""
-    words = {key.split()[0] for key in dialect.parser_class.CONSTRAINT_PARSERS}
+    words = {key.split()[0] for key in parser.CONSTRAINT_PARSERS}
     return frozenset(words | {"CONSTRAINT", "AS", "DISTKEY", "SORTKEY"})
 
 
-_STOPS: dict[type[Dialect], frozenset[str]] = {}
+_STOPS: dict[type[Parser], frozenset[str]] = {}
 
 
-def type_end(dialect: Dialect, tokens: list[Token], start: int) -> int:
+def type_end(parser: Parser, tokens: list[Token], start: int) -> int:
     """Where the data type starting at tokens[start] ends (exclusive): at the first word,
     outside brackets, that opens a column constraint (`WITH` only when not `WITH [LOCAL]
     TIME ZONE`), or at a comma or closing bracket of the enclosing list."""
-    stops = _STOPS.get(type(dialect))
+    stops = _STOPS.get(type(parser))
     if stops is None:
-        stops = _STOPS[type(dialect)] = _stop_words(dialect)
+        stops = _STOPS[type(parser)] = _stop_words(parser)
     depth, i, n = 0, start, len(tokens)
     while i < n:
         token = tokens[i]
@@ -105,16 +106,16 @@ def type_end(dialect: Dialect, tokens: list[Token], start: int) -> int:
     return n
 
 
-def source_type(dialect: Dialect, tokens: list[Token], start: int, text: str,
+def source_type(parser: Parser, tokens: list[Token], start: int, text: str,
                 kind: exp.DataType) -> str | None:
     """The text of the data type whose tokens start at tokens[start], if sqlglot reads it
     alone as `kind`; None when the scan and the parse disagree (the caller then writes the
     type out in sqlglot's words)."""
-    end = type_end(dialect, tokens, start)
+    end = type_end(parser, tokens, start)
     if end <= start:
         return None
     try:
-        alone = dialect.parser().parse_into(exp.DataType, tokens[start:end], text)
+        alone = parser.parse_into(exp.DataType, tokens[start:end], text)
     except ParseError:
         return None
     if len(alone) != 1 or alone[0] != kind:
@@ -122,7 +123,7 @@ def source_type(dialect: Dialect, tokens: list[Token], start: int, text: str,
     return text[tokens[start].start:tokens[end - 1].end + 1]
 
 
-def record_source_types(dialect: Dialect, expression: exp.Expr, tokens: list[Token],
+def record_source_types(parser: Parser, expression: exp.Expr, tokens: list[Token],
                         text: str) -> None:
     """Set DataType.meta['source_type'] on every column definition in a parsed statement."""
     after_name: dict[int, int] | None = None
@@ -135,6 +136,6 @@ def record_source_types(dialect: Dialect, expression: exp.Expr, tokens: list[Tok
             after_name = {token.end: i + 1 for i, token in enumerate(tokens)}
         start = after_name.get(end)
         if start is not None and start < len(tokens):
-            found = source_type(dialect, tokens, start, text, kind)
+            found = source_type(parser, tokens, start, text, kind)
             if found is not None:
                 kind.meta["source_type"] = found

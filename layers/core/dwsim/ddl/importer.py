@@ -27,6 +27,7 @@ from dwsim.ddl.scan import check_text, unterminated_quote
 from dwsim.ddl.split import split_items, split_statements, syntax_of
 from dwsim.ddl.types import Mapped, UnsupportedType, map_type
 from dwsim.errors import InvalidInput, Problem, SchemaInvalid, SqlSyntaxError
+from dwsim.gcpause import collector_paused
 from dwsim.limits import DDL_SIZE_LIMIT, MAX_COLUMNS, MAX_TABLE_ROWS, MAX_TABLES, over
 from dwsim.schema.model import Column, Experiment, ForeignKey, ImportWarning, Table
 from dwsim.schema.names import fold, reserved_in
@@ -128,6 +129,7 @@ class _Draft:
     column_lines: dict[str, int] = field(default_factory=dict)
 
 
+@collector_paused()  # see gcpause.py: a third of an export's import time otherwise
 def import_ddl(
     sql: str | bytes,
     name: str,
@@ -181,6 +183,10 @@ class _Reader:
         self.text = text
         self.dialect_name = dialect
         self.dialect = DIALECTS[dialect]()
+        # One tokenizer and one parser for the whole text: each resets itself per call, and
+        # making them takes longer than reading a short statement.
+        self.tokenizer = self.dialect.tokenizer()
+        self.parser = self.dialect.parser()
         self.drafts: dict[str, _Draft] = {}
         self.warnings: list[ImportWarning] = []
         self.skipped = 0
@@ -217,7 +223,7 @@ class _Reader:
             if end - start < MIN_COLUMN_CHARS * MAX_COLUMNS:
                 continue
             try:
-                tokens = self.dialect.tokenize(self.text[start:end])
+                tokens = self.tokenizer.tokenize(self.text[start:end])
             except TokenError:
                 continue  # reading the statement reports it, with its position
             line = self.text.count("\n", 0, start) + 1
@@ -261,7 +267,7 @@ class _Reader:
 
     def _statements(self) -> list[_Statement]:
         try:
-            tokens = self.dialect.tokenize(self.text)
+            tokens = self.tokenizer.tokenize(self.text)
         except TokenError as exc:
             raise self._token_error(exc) from None
         statements, current = [], []
@@ -291,7 +297,7 @@ class _Reader:
         """sqlglot's tokens of text[start:end], placed where they are in the whole text."""
         line, col = self._position(start)
         try:
-            tokens = self.dialect.tokenize(self.text[start:end])
+            tokens = self.tokenizer.tokenize(self.text[start:end])
         except TokenError as exc:
             raise self._token_error(exc) from None
         for token in tokens:
@@ -397,7 +403,7 @@ class _Reader:
         tokens.append(Token(TokenType.R_PAREN, ")", *self._position(close), close, close))
         if _NONSPACE.search(text, close + 1, end):
             tokens.extend(self._tokenize(close + 1, end))
-        expressions = self.dialect.parser().parse(parser_tokens(self.dialect_name, tokens), text)
+        expressions = self.parser.parse(parser_tokens(self.dialect_name, tokens), text)
         create = expressions[0] if len(expressions) == 1 else None
         if not isinstance(create, exp.Create) or not isinstance(create.this, exp.Schema) \
                 or create.args.get("expression") is not None \
@@ -426,7 +432,7 @@ class _Reader:
         text = name.group()
         kind = self._names.get(text)
         if kind is None:
-            tokens = self.dialect.tokenize(text)
+            tokens = self.tokenizer.tokenize(text)
             if len(tokens) != 1:
                 raise _Fallback
             kind = self._names[text] = (tokens[0].token_type, tokens[0].text)
@@ -446,19 +452,19 @@ class _Reader:
             return tail
         tokens = parser_tokens(self.dialect_name,
                                [Token(TokenType.VAR, "c"), *self._tokenize(start, end)])
-        parsed = self.dialect.parser().parse_into(exp.ColumnDef, tokens, self.text)
+        parsed = self.parser.parse_into(exp.ColumnDef, tokens, self.text)
         definition = parsed[0] if len(parsed) == 1 else None
         if not isinstance(definition, exp.ColumnDef) or definition.args.get("kind") is None:
             raise _Fallback
         kind = definition.args["kind"]
-        written = source_type(self.dialect, tokens, 1, self.text, kind)
+        written = source_type(self.parser, tokens, 1, self.text, kind)
         if written is not None:
             kind.meta["source_type"] = written
         tail = self._tails[key] = _Tail(kind, list(definition.constraints))
         return tail
 
     def _parse(self, statement: _Statement) -> exp.Expr | None:
-        parser = self.dialect.parser()
+        parser = self.parser
         tokens = parser_tokens(self.dialect_name, statement.tokens)
         try:
             expressions = parser.parse(tokens, self.text)
@@ -472,7 +478,7 @@ class _Reader:
             raise SqlSyntaxError(message, line=err.get("line"), column=err.get("col")) from None
         expression = expressions[0] if expressions else None
         if expression is not None:
-            record_source_types(self.dialect, expression, tokens, self.text)
+            record_source_types(self.parser, expression, tokens, self.text)
         return expression
 
     def _dispatch(self, expression: exp.Expr, statement: _Statement) -> None:
