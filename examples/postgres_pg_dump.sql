@@ -125,11 +125,16 @@ CREATE SEQUENCE public.customers_id_seq
     INCREMENT BY 1
     NO MINVALUE
     NO MAXVALUE
-    CACHE 1
-    OWNED BY public.customers.id;
+    CACHE 1;
 
 
 ALTER SEQUENCE public.customers_id_seq OWNER TO helpdesk;
+
+--
+-- Name: customers_id_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: helpdesk
+--
+
+ALTER SEQUENCE public.customers_id_seq OWNED BY public.customers.id;
 
 --
 -- Name: tickets; Type: TABLE; Schema: public; Owner: helpdesk
@@ -208,6 +213,63 @@ CREATE TABLE public.ticket_tags (
 ALTER TABLE public.ticket_tags OWNER TO helpdesk;
 
 --
+-- Name: ticket_events; Type: TABLE; Schema: public; Owner: helpdesk
+--
+
+CREATE TABLE public.ticket_events (
+    ticket_id bigint NOT NULL,
+    event_no integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    created_at timestamp with time zone NOT NULL
+)
+PARTITION BY RANGE (created_at);
+
+
+ALTER TABLE public.ticket_events OWNER TO helpdesk;
+
+--
+-- Name: ticket_events_2025; Type: TABLE; Schema: public; Owner: helpdesk
+--
+
+CREATE TABLE public.ticket_events_2025 (
+    ticket_id bigint NOT NULL,
+    event_no integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
+
+
+ALTER TABLE public.ticket_events_2025 OWNER TO helpdesk;
+
+--
+-- Name: ticket_events_default; Type: TABLE; Schema: public; Owner: helpdesk
+--
+
+CREATE TABLE public.ticket_events_default (
+    ticket_id bigint NOT NULL,
+    event_no integer NOT NULL,
+    kind character varying(20) NOT NULL,
+    created_at timestamp with time zone NOT NULL
+);
+
+
+ALTER TABLE public.ticket_events_default OWNER TO helpdesk;
+
+--
+-- Name: ticket_events_2025; Type: TABLE ATTACH; Schema: public; Owner: helpdesk
+--
+
+ALTER TABLE ONLY public.ticket_events ATTACH PARTITION public.ticket_events_2025 FOR VALUES FROM ('2025-01-01 00:00:00+00') TO ('2026-01-01 00:00:00+00');
+
+
+--
+-- Name: ticket_events_default; Type: TABLE ATTACH; Schema: public; Owner: helpdesk
+--
+
+ALTER TABLE ONLY public.ticket_events ATTACH PARTITION public.ticket_events_default DEFAULT;
+
+
+--
 -- Name: agents id; Type: DEFAULT; Schema: public; Owner: helpdesk
 --
 
@@ -277,6 +339,30 @@ ALTER TABLE ONLY public.tickets
 
 
 --
+-- Name: ticket_events ticket_events_pkey; Type: CONSTRAINT; Schema: public; Owner: helpdesk
+--
+
+ALTER TABLE ONLY public.ticket_events
+    ADD CONSTRAINT ticket_events_pkey PRIMARY KEY (ticket_id, event_no, created_at);
+
+
+--
+-- Name: ticket_events_2025 ticket_events_2025_pkey; Type: CONSTRAINT; Schema: public; Owner: helpdesk
+--
+
+ALTER TABLE ONLY public.ticket_events_2025
+    ADD CONSTRAINT ticket_events_2025_pkey PRIMARY KEY (ticket_id, event_no, created_at);
+
+
+--
+-- Name: ticket_events_default ticket_events_default_pkey; Type: CONSTRAINT; Schema: public; Owner: helpdesk
+--
+
+ALTER TABLE ONLY public.ticket_events_default
+    ADD CONSTRAINT ticket_events_default_pkey PRIMARY KEY (ticket_id, event_no, created_at);
+
+
+--
 -- Name: tickets_opened_at_idx; Type: INDEX; Schema: public; Owner: helpdesk
 --
 
@@ -288,6 +374,55 @@ CREATE INDEX tickets_opened_at_idx ON public.tickets USING btree (opened_at);
 --
 
 CREATE UNIQUE INDEX customers_email_lower_idx ON public.customers USING btree (lower((email)::text));
+
+
+--
+-- Name: ticket_events_kind_idx; Type: INDEX; Schema: public; Owner: helpdesk
+--
+
+CREATE INDEX ticket_events_kind_idx ON ONLY public.ticket_events USING btree (kind);
+
+
+--
+-- Name: ticket_events_2025_kind_idx; Type: INDEX; Schema: public; Owner: helpdesk
+--
+
+CREATE INDEX ticket_events_2025_kind_idx ON public.ticket_events_2025 USING btree (kind);
+
+
+--
+-- Name: ticket_events_default_kind_idx; Type: INDEX; Schema: public; Owner: helpdesk
+--
+
+CREATE INDEX ticket_events_default_kind_idx ON public.ticket_events_default USING btree (kind);
+
+
+--
+-- Name: ticket_events_2025_pkey; Type: INDEX ATTACH; Schema: public; Owner: helpdesk
+--
+
+ALTER INDEX public.ticket_events_pkey ATTACH PARTITION public.ticket_events_2025_pkey;
+
+
+--
+-- Name: ticket_events_2025_kind_idx; Type: INDEX ATTACH; Schema: public; Owner: helpdesk
+--
+
+ALTER INDEX public.ticket_events_kind_idx ATTACH PARTITION public.ticket_events_2025_kind_idx;
+
+
+--
+-- Name: ticket_events_default_pkey; Type: INDEX ATTACH; Schema: public; Owner: helpdesk
+--
+
+ALTER INDEX public.ticket_events_pkey ATTACH PARTITION public.ticket_events_default_pkey;
+
+
+--
+-- Name: ticket_events_default_kind_idx; Type: INDEX ATTACH; Schema: public; Owner: helpdesk
+--
+
+ALTER INDEX public.ticket_events_kind_idx ATTACH PARTITION public.ticket_events_default_kind_idx;
 
 
 --
@@ -335,6 +470,14 @@ ALTER TABLE ONLY public.tickets
 
 ALTER TABLE ONLY public.tickets
     ADD CONSTRAINT tickets_customer_id_fkey FOREIGN KEY (customer_id) REFERENCES public.customers(id);
+
+
+--
+-- Name: ticket_events ticket_events_ticket_id_fkey; Type: FK CONSTRAINT; Schema: public; Owner: helpdesk
+--
+
+ALTER TABLE public.ticket_events
+    ADD CONSTRAINT ticket_events_ticket_id_fkey FOREIGN KEY (ticket_id) REFERENCES public.tickets(id);
 
 
 --

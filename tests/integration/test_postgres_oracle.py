@@ -7,10 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import subprocess
 
+import psycopg
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from psycopg import sql
 
 from dwsim.composition import build_services, services_factory
 from dwsim.executors.local import execute
@@ -20,7 +23,7 @@ from dwsim.runs import lifecycle, steps
 from dwsim.runs.layout import part_key, run_prefix
 from dwsim.schema.validate import prepare
 from dwsim.settings import Settings
-from tests.support.postgres import load_run
+from tests.support.postgres import copy_parts, load_run, pg_bin
 from tests.support.schemas import ROOT, sink_experiment
 
 TPCH_ROWS = {"region": 5, "nation": 25, "supplier": 100, "customer": 1500, "part": 1000,
@@ -125,3 +128,46 @@ def test_the_oracle_counts_duplicates_orphans_and_out_of_domain_values(tmp_path,
         "orders: coupon_code VARCHAR(16): 2 offending rows",
         "orders: FOREIGN KEY (customer_id) REFERENCES customers (customer_id): 7 orphan rows",
     ]
+
+
+def test_pg_dump_example_loads_into_the_schema_its_own_ddl_creates(tmp_path, postgres_server):
+    """The truest oracle: PostgreSQL runs examples/postgres_pg_dump.sql itself (enums,
+    sequences, CHECKs, the unique index on lower(email), the trigger, foreign keys added last),
+    and every generated row goes in, parents first, with every constraint live."""
+    file = ROOT / "examples" / "postgres_pg_dump.sql"
+    database = f"own_{tmp_path.name[-24:]}".lower().replace("-", "_")
+    with postgres_server.connect() as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(database)))
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = 'helpdesk'").fetchone():
+            conn.execute("CREATE ROLE helpdesk")  # the dump's owner
+    psql = subprocess.run([str(pg_bin() / "psql"), "-h", str(postgres_server.socket_dir), "-U",
+                           postgres_server.user, "-d", database, "-v", "ON_ERROR_STOP=1", "-q",
+                           "-f", str(file)], capture_output=True, text=True, timeout=120)
+    assert psql.returncode == 0, psql.stderr
+
+    services, run_id, experiment = generate(tmp_path, export(file.name, "postgres"))
+    prefix = run_prefix(experiment.name, run_id)
+    loaded = {}
+    with psycopg.connect(host=str(postgres_server.socket_dir), user=postgres_server.user,
+                         dbname=database, autocommit=True) as conn:
+        for table in parents_first(experiment):
+            loaded[table.name] = copy_parts(conn, sql.Identifier("public", table.name), table,
+                                            services.objects, f"{prefix}/{table.name}/")
+    assert loaded == {t.name: t.target_rows for t in experiment.tables}
+
+
+def parents_first(experiment):
+    """The tables in an order that loads every parent before its children."""
+    done: dict[str, object] = {}
+
+    def visit(table):
+        if table.name not in done:
+            done[table.name] = None
+            for fk in table.foreign_keys:
+                if fk.ref_table != table.name:
+                    visit(experiment.table(fk.ref_table))
+            done[table.name] = table
+
+    for table in experiment.tables:
+        visit(table)
+    return list(done.values())

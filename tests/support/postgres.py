@@ -162,7 +162,7 @@ def load_run(conn: psycopg.Connection, experiment: Experiment, objects: ObjectSt
         columns = sql.SQL(", ").join(sql.SQL("{} " + _loose_type(c)).format(sql.Identifier(c.name))
                                      for c in table.columns)
         conn.execute(sql.SQL("CREATE TABLE {} ({})").format(name, columns))
-        report.rows[table.name] = _copy_parts(conn, name, table, objects, f"{prefix}/{table.name}/")
+        report.rows[table.name] = copy_parts(conn, name, table, objects, f"{prefix}/{table.name}/")
     constraints = [c for t in experiment.tables for c in table_constraints(schema, t)]
     constraints += [c for t in experiment.tables for c in foreign_keys(schema, experiment, t)]
     for constraint in constraints:
@@ -170,7 +170,7 @@ def load_run(conn: psycopg.Connection, experiment: Experiment, objects: ObjectSt
     return report
 
 
-def _copy_parts(conn: psycopg.Connection, name: sql.Identifier, table: Table, objects: ObjectStore,
+def copy_parts(conn: psycopg.Connection, name: sql.Identifier, table: Table, objects: ObjectStore,
                 folder: str) -> int:
     """COPY every part into the table; returns the rows it holds then."""
     names = [c.name for c in table.columns]

@@ -13,6 +13,7 @@ import pytest
 from dwsim.cli import describe_experiment
 from dwsim.ddl.importer import import_ddl
 from dwsim.engine.generator import Generator
+from dwsim.errors import SqlSyntaxError
 from dwsim.schema.canonical import canonical_json
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,11 +91,14 @@ def test_redshift_generated_ddl_imports_every_table_and_key():
 
 def test_pg_dump_schema_only_imports_every_table_and_key():
     experiment = load("postgres_pg_dump.sql", "postgres")
+    # ticket_events' two partitions are not tables of their own: their rows are its rows.
     assert [t.name for t in experiment.tables] == [
-        "agents", "customers", "tickets", "ticket_messages", "ticket_tags"]
+        "agents", "customers", "tickets", "ticket_messages", "ticket_tags", "ticket_events"]
     assert keys(experiment) == {
         "agents": (["id"], []),
         "customers": (["id"], []),
+        "ticket_events": (["ticket_id", "event_no", "created_at"],
+                          [(("ticket_id",), "tickets", ("id",))]),
         "tickets": (["id"], [(("agent_id",), "agents", ("id",)),
                              (("customer_id",), "customers", ("id",))]),
         "ticket_messages": (["ticket_id", "message_no"], [
@@ -103,14 +107,17 @@ def test_pg_dump_schema_only_imports_every_table_and_key():
         "ticket_tags": (["ticket_id", "tag"], [(("ticket_id",), "tickets", ("id",))]),
     }
     assert experiment.table("agents").column("email").is_unique
+    assert experiment.table("customers").column("email").is_unique  # UNIQUE INDEX on lower(email)
     assert experiment.table("agents").column("team").values == ["billing", "technical", "sales"]
     assert experiment.table("tickets").column("priority").values == ["low", "normal", "high", "urgent"]
     assert experiment.table("ticket_messages").column("message_no").min_value == 1
     assert skipped_kinds(experiment) == {
         "SET", "SELECT", "ALTER TYPE ... OWNER TO", "CREATE FUNCTION", "ALTER FUNCTION ... OWNER TO",
-        "ALTER TABLE ... OWNER TO", "ALTER SEQUENCE ... OWNER TO", "CREATE INDEX", "CREATE TRIGGER"}
+        "ALTER TABLE ... OWNER TO", "ALTER SEQUENCE ... OWNER TO", "CREATE INDEX", "CREATE TRIGGER",
+        "ALTER INDEX"}
     assert [(w.code, w.table) for w in experiment.warnings if w.code != "statement_skipped"] == [
-        ("check_not_enforced", "tickets")]  # length(subject) > 0
+        ("check_not_enforced", "tickets"),  # length(subject) > 0
+        ("partition_skipped", "ticket_events_2025"), ("partition_skipped", "ticket_events_default")]
 
 
 # -- 2. sequences make identities ------------------------------------------------------------
@@ -220,3 +227,56 @@ def test_raw_statements_are_named_by_their_kind():
                                          "CREATE PROCEDURE"}
     with pytest.raises(Exception, match="this CREATE TABLE uses syntax"):
         import_ddl("create or replace table t (a int) with tag (x = 1) weird stuff", "t", "snowflake")
+
+
+# -- PostgreSQL unique indexes and partitions -----------------------------------------------
+def test_unique_indexes_on_columns_become_unique_keys():
+    experiment = import_ddl("""
+        CREATE TABLE public.users (id bigint NOT NULL, org_id bigint, email text, slug text,
+                                   deleted_at timestamp);
+        CREATE UNIQUE INDEX users_email ON public.users USING btree (lower((email)::text));
+        CREATE UNIQUE INDEX users_org_slug ON ONLY public.users USING btree (org_id, slug)
+            WHERE (deleted_at IS NULL);
+        CREATE UNIQUE INDEX users_org_slug_len ON public.users USING btree (org_id, length(slug));
+        CREATE INDEX users_org ON ONLY public.users USING btree (org_id);""", "u", "postgres")
+    users = experiment.table("users")
+    assert users.column("email").is_unique  # lower(email): our unique text stays unique folded
+    assert users.unique == [["org_id", "slug"]]  # a partial index is kept on every row
+    ignored = [w for w in experiment.warnings if w.code == "unique_index_ignored"]
+    assert [(w.table, w.message) for w in ignored] == [
+        ("users", "line 7: unique index users_org_slug_len on (org_id, LENGTH(slug)) is not "
+                  "enforced: dw-sim keeps unique keys on columns, not on expressions")]
+    assert skipped_kinds(experiment) == {"CREATE INDEX"}
+
+
+def test_a_unique_index_on_an_unknown_column_is_an_error_that_says_where():
+    with pytest.raises(SqlSyntaxError, match="UNIQUE INDEX of table 'users' names unknown column 'mail'"):
+        import_ddl("CREATE TABLE users (id int, email text);\n"
+                   "CREATE UNIQUE INDEX u ON users (mail);", "u", "postgres")
+
+
+def test_partitions_are_rows_of_their_parent():
+    experiment = import_ddl("""
+        CREATE TABLE public.events (id bigint NOT NULL, at timestamp NOT NULL)
+            PARTITION BY RANGE (at);
+        CREATE TABLE public.events_2025 (id bigint NOT NULL, at timestamp NOT NULL);
+        CREATE TABLE public.audits (id bigint PRIMARY KEY, event_id bigint, event_at timestamp);
+        ALTER TABLE ONLY public.events ATTACH PARTITION public.events_2025
+            FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+        CREATE TABLE public.events_old PARTITION OF public.events
+            FOR VALUES FROM ('2000-01-01') TO ('2025-01-01');
+        ALTER TABLE ONLY public.events ADD CONSTRAINT events_pkey PRIMARY KEY (id, at);
+        ALTER TABLE ONLY public.events_2025 ADD CONSTRAINT events_2025_pkey PRIMARY KEY (id, at);
+        ALTER TABLE ONLY public.audits ADD CONSTRAINT audits_event FOREIGN KEY (event_id, event_at)
+            REFERENCES public.events_2025(id, at);""", "p", "postgres")
+    assert [t.name for t in experiment.tables] == ["events", "audits"]
+    assert experiment.table("events").primary_key == ["id", "at"]
+    # A key that pointed at a partition points at the partitioned table.
+    assert [(fk.ref_table, fk.ref_columns) for fk in experiment.table("audits").foreign_keys] == [
+        ("events", ["id", "at"])]
+    assert sorted((w.table, w.message) for w in experiment.warnings
+                  if w.code == "partition_skipped") == [
+        ("events_2025", "line 6: table 'events_2025' is a partition of 'events' (ATTACH "
+                        "PARTITION): its rows are generated as rows of 'events', so load 'events' only"),
+        ("events_old", "line 8: table 'events_old' is a partition of 'events' (PARTITION OF): "
+                       "its rows are generated as rows of 'events', so load 'events' only")]

@@ -6,6 +6,8 @@ refuses parser subclasses ("interpreted classes cannot inherit from compiled").
   the column attributes DISTKEY and SORTKEY (`id INT NOT NULL DISTKEY SORTKEY`), table-level
   `SORTKEY AUTO`, `INTERLEAVED SORTKEY (...)` and `ENCODE AUTO`. None of them matters for
   generation, so each is dropped (INTERLEAVED SORTKEY is read as a plain SORTKEY).
+- PostgreSQL: `CREATE INDEX ... ON ONLY t` (pg_dump, for partitioned tables) is read without
+  ONLY, which sqlglot 30.x does not parse there.
 - Every dialect: the data type's source text is recorded as written (sqlglot normalises INT4
   to INTEGER), so the experiment keeps what the engineer wrote: `record_source_types` finds
   each column's type tokens after parsing and keeps their text only when sqlglot reads that
@@ -34,6 +36,8 @@ _WORDS_NOT_NAMES = {TokenType.STRING, TokenType.IDENTIFIER, TokenType.NUMBER}
 def parser_tokens(dialect: str, tokens: list[Token]) -> list[Token]:
     """The tokens sqlglot's parser is given: for Redshift, without the storage attributes it
     cannot parse (see the module's docstring); for the other dialects, as they are."""
+    if dialect == "postgres":
+        return _index_on_only(tokens)
     if dialect != "redshift":
         return tokens
     kept: list[Token] = []
@@ -66,6 +70,20 @@ def parser_tokens(dialect: str, tokens: list[Token]) -> list[Token]:
         kept.append(token)
         i += 1
     return kept
+
+
+def _index_on_only(tokens: list[Token]) -> list[Token]:
+    """`CREATE [UNIQUE] INDEX ... ON ONLY t` (pg_dump's form for a partitioned table) without
+    ONLY, which sqlglot does not parse there; the index is the same to dw-sim."""
+    if not tokens or tokens[0].token_type != TokenType.CREATE:
+        return tokens
+    for i, token in enumerate(tokens[:12]):
+        if token.token_type == TokenType.ON:
+            indexed = any(t.token_type == TokenType.INDEX for t in tokens[:i])
+            if indexed and i + 1 < len(tokens) and tokens[i + 1].token_type == TokenType.ONLY:
+                return tokens[:i + 1] + tokens[i + 2:]
+            return tokens
+    return tokens
 
 
 def _stop_words(parser: Parser) -> frozenset[str]:

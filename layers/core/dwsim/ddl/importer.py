@@ -198,6 +198,8 @@ class _Reader:
         self.sequence_warnings: dict[str, ImportWarning] = {}
         self.identities: list[_Identity] = []
         self.comments: list[_Comment] = []
+        # ALTER TABLE parent ATTACH PARTITION child: (child, quoted, parent, line)
+        self.partitions: list[tuple[str, bool, str, int]] = []
         self.syntax = syntax_of(self.dialect.tokenizer_class)
         self._line, self._cursor = 1, 0  # _position's running count
         self._tails: dict[str, _Tail] = {}  # column definition text → its parse
@@ -263,6 +265,7 @@ class _Reader:
             )
         self._finish_identities()
         self._finish_comments()
+        self._finish_partitions()
         self._finish_references()
 
     def _statements(self) -> list[_Statement]:
@@ -484,7 +487,13 @@ class _Reader:
     def _dispatch(self, expression: exp.Expr, statement: _Statement) -> None:
         kind = str(expression.args.get("kind", "")).upper()
         if isinstance(expression, exp.Create) and kind == "TABLE":
-            self._create_table(expression, statement)
+            partition_of = expression.find(exp.PartitionedOfProperty)
+            if partition_of is not None:
+                self._partition_of(expression, partition_of, statement)
+            else:
+                self._create_table(expression, statement)
+        elif isinstance(expression, exp.Create) and kind == "INDEX" and expression.args.get("unique"):
+            self._unique_index(expression, statement)
         elif isinstance(expression, exp.Create) and kind == "TYPE" and _enum_values(expression):
             self.enums[expression.this.name.lower()] = _enum_values(expression)
         elif isinstance(expression, exp.Create) and kind == "SEQUENCE":
@@ -501,6 +510,8 @@ class _Reader:
                     "simplify the table options (the columns and keys are what matter)",
                     line=statement.line, column=statement.col)
             if words == ["ALTER", "SEQUENCE"] and self._sequence_owned_by(statement):
+                return
+            if words == ["ALTER", "TABLE"] and self._attach_partition(statement):
                 return
             owner = " ... OWNER TO" if _has_words(statement.tokens, "OWNER", "TO") else ""
             self._skip(statement, " ".join(words) + owner if words else "statement")
@@ -696,11 +707,7 @@ class _Reader:
         elif isinstance(item, exp.UniqueColumnConstraint):
             target = item.this
             names = [e.name for e in target.expressions] if isinstance(target, exp.Schema) else []
-            columns = self._resolve_columns(draft, names, "UNIQUE")
-            if len(columns) == 1:
-                table.column(columns[0]).is_unique = True
-            elif columns and columns not in table.unique:
-                table.unique.append(columns)
+            self._add_unique(draft, self._resolve_columns(draft, names, "UNIQUE"))
         elif isinstance(item, exp.ForeignKey):
             columns = self._resolve_columns(draft, [e.name for e in item.expressions], "FOREIGN KEY")
             table.foreign_keys.append(self._reference(columns, item.args["reference"]))
@@ -709,6 +716,13 @@ class _Reader:
         else:
             self.warn(table.name, None, "constraint_ignored",
                       f"table element {item.sql(self.dialect)[:80]} ignored")
+
+    @staticmethod
+    def _add_unique(draft: _Draft, columns: list[str]) -> None:
+        if len(columns) == 1:
+            draft.table.column(columns[0]).is_unique = True
+        elif columns and columns not in draft.table.unique:
+            draft.table.unique.append(columns)
 
     def _check(self, draft: _Draft, check: exp.CheckColumnConstraint, column: str | None) -> None:
         """A CHECK that lists values or bounds one column becomes its `values` or
@@ -785,6 +799,76 @@ class _Reader:
                 continue
             for item in action.expressions:
                 self._table_constraint(draft, item, statement.line)
+
+    # -- PostgreSQL unique indexes and partitions ------------------------------------------
+    def _unique_index(self, create: exp.Create, statement: _Statement) -> None:
+        """CREATE UNIQUE INDEX on columns (how pg_dump writes a unique index that is not a
+        constraint): a unique key of its table, enforced on every row even when the index is
+        partial (WHERE ...), which is stricter. On an expression it is reported instead."""
+        index = create.this
+        table = index.args.get("table") if isinstance(index, exp.Index) else None
+        params = index.args.get("params") if table is not None else None
+        parts = [o.this if isinstance(o, exp.Ordered) else o
+                 for o in (params.args.get("columns") or [])] if params is not None else []
+        draft = self.drafts.get(fold(*_table_name(table)[:2])) if table is not None else None
+        if draft is None or not parts:
+            self._skip(statement, "CREATE INDEX")
+            return
+        columns = [_indexed_column(part) for part in parts]
+        if None in columns:
+            self.skipped += 1
+            self.warn(draft.table.name, None, "unique_index_ignored",
+                      f"line {statement.line}: unique index {index.name} on "
+                      f"({', '.join(p.sql(self.dialect) for p in parts)[:120]}) is not "
+                      "enforced: dw-sim keeps unique keys on columns, not on expressions")
+            return
+        self._add_unique(draft, self._resolve_columns(draft, columns, "UNIQUE INDEX"))
+
+    def _partition_of(self, create: exp.Create, of: exp.PartitionedOfProperty,
+                      statement: _Statement) -> None:
+        """CREATE TABLE p PARTITION OF t ...: PostgreSQL stores t's rows in p, so p is not
+        generated on its own (its rows would have to fall within its bounds)."""
+        target = create.this.this if isinstance(create.this, exp.Schema) else create.this
+        self._partition_skipped(_table_name(target)[0], _table_name(of.this)[0], statement.line,
+                                "PARTITION OF")
+
+    def _attach_partition(self, statement: _Statement) -> bool:
+        """ALTER TABLE [ONLY] t ATTACH PARTITION p ... (how pg_dump writes partitions): p is
+        dropped once every table is read (_finish_partitions). False for other ALTER TABLEs."""
+        tokens = statement.tokens
+        upper = [t.text.upper() for t in tokens]
+        at = next((i for i in range(len(upper) - 1)
+                   if upper[i] == "ATTACH" and upper[i + 1] == "PARTITION"), None)
+        if at is None:
+            return False
+        start = 2 + (upper[2:3] == ["ONLY"]) + 2 * (upper[2:4] == ["IF", "EXISTS"])
+        end = next((i for i in range(at + 2, len(upper)) if upper[i] in ("FOR", "DEFAULT")),
+                   len(upper))
+        try:
+            parent = self.parser.parse_into(exp.Table, tokens[start:at], self.text)[0]
+            child = self.parser.parse_into(exp.Table, tokens[at + 2:end], self.text)[0]
+        except ParseError:
+            return False
+        name, quoted, _ = _table_name(child)
+        self.partitions.append((name, quoted, _table_name(parent)[0], statement.line))
+        return True
+
+    def _partition_skipped(self, name: str, parent: str, line: int, how: str) -> None:
+        self.skipped += 1
+        self.warn(name, None, "partition_skipped",
+                  f"line {line}: table '{name}' is a partition of '{parent}' ({how}): its rows "
+                  f"are generated as rows of '{parent}', so load '{parent}' only")
+
+    def _finish_partitions(self) -> None:
+        """Drop the tables attached as partitions; keys that pointed at one point at its parent."""
+        renamed = {}
+        for name, quoted, parent, line in self.partitions:
+            if self.drafts.pop(fold(name, quoted), None) is not None:
+                self._partition_skipped(name, parent, line, "ATTACH PARTITION")
+                renamed[name.lower()] = parent
+        for draft in self.drafts.values():
+            for fk in draft.table.foreign_keys:
+                fk.ref_table = renamed.get(fk.ref_table.lower(), fk.ref_table)
 
     # -- sequences: a column numbered by a sequence is an identity -----------------------
     def _create_sequence(self, create: exp.Create, statement: _Statement) -> None:
@@ -925,6 +1009,16 @@ def _bare(node: exp.Expr) -> exp.Expr:
     while isinstance(node, exp.Paren | exp.Cast):
         node = node.this
     return node
+
+
+def _indexed_column(part: exp.Expr) -> str | None:
+    """The column a unique index part keys: `email`, `(email)::text`, or `lower(email)` /
+    `upper(email)` (dw-sim's unique text values differ in a code of one letter case, so they
+    stay distinct when case is folded); None for any other expression."""
+    part = _bare(part)
+    if isinstance(part, exp.Lower | exp.Upper):
+        part = _bare(part.this)
+    return part.name if isinstance(part, exp.Column) else None
 
 
 def _literal(node: exp.Expr) -> str | int | Decimal | None:
