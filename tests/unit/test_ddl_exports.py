@@ -280,3 +280,96 @@ def test_partitions_are_rows_of_their_parent():
                         "PARTITION): its rows are generated as rows of 'events', so load 'events' only"),
         ("events_old", "line 8: table 'events_old' is a partition of 'events' (PARTITION OF): "
                        "its rows are generated as rows of 'events', so load 'events' only")]
+
+
+# -- statements dw-sim does not read never stop an import --------------------------------------
+def test_statements_sqlglot_cannot_parse_are_skipped_when_they_define_no_table():
+    experiment = import_ddl("""create or replace TABLE A (ID INT);
+        create or replace row access policy RAP as (region varchar) returns boolean -> region = 'EU';
+        CREATE OR REPLACE SEMANTIC VIEW SV TABLES (O AS DB.S.ORDERS PRIMARY KEY (K)) DIMENSIONS (O.K AS O.K);
+        COMMENT ON CONSTRAINT a_pkey ON A IS 'x';""", "s", "snowflake")
+    assert [t.name for t in experiment.tables] == ["A"]
+    assert skipped_kinds(experiment) == {"CREATE ROW ACCESS POLICY", "CREATE SEMANTIC VIEW",
+                                         "COMMENT ON CONSTRAINT"}
+    assert all("cannot read it at line" in w.message and "defines no table" in w.message
+               for w in experiment.warnings)
+
+
+@pytest.mark.parametrize(("sql", "where"), [
+    ("CREATE TABLE A (ID INT DEFAULT);", "line 1, column 31"),
+    ("CREATE TABLE A (ID INT);\nCOMMENT ON TABLE A IS;", "line 2, column 21"),
+])
+def test_what_the_importer_reads_must_parse(sql, where):
+    with pytest.raises(SqlSyntaxError, match=where):
+        import_ddl(sql, "s", "redshift")
+
+
+@pytest.mark.parametrize(("sql", "kind"), [
+    ("create or replace masking policy M as (v string) returns string -> v", "CREATE MASKING POLICY"),
+    ("create or replace materialized view MV as select * from A", "CREATE MATERIALIZED VIEW"),
+    ("create or replace external access integration E allowed_network_rules = (R) enabled = true",
+     "CREATE EXTERNAL ACCESS INTEGRATION"),
+    ("create or replace data metric function F(ARG_T TABLE(C INT)) returns number as "
+     "'select count(*) from ARG_T'", "CREATE DATA METRIC FUNCTION"),
+])
+def test_skipped_statements_are_named_in_full(sql, kind):
+    experiment = import_ddl(f"create or replace TABLE A (ID INT);\n{sql};", "s", "snowflake")
+    assert skipped_kinds(experiment) == {kind}
+
+
+def test_external_and_dynamic_tables_are_skipped_saying_why():
+    redshift = import_ddl("""create table base (id int);
+        create external table spectrum.sales(salesid integer, pricepaid decimal(8,2))
+          row format delimited fields terminated by '\\t' stored as textfile location 's3://b/s/';
+        create external table spectrum.p(a int) partitioned by (d date) stored as parquet
+          location 's3://b/p/';""", "r", "redshift")
+    snowflake = import_ddl("""create or replace TABLE A (ID INT);
+        create or replace dynamic table DT(ID, TOTAL) target_lag='1 minute' warehouse=WH
+          as select ID, 1 from A;""", "s", "snowflake")
+    assert [t.name for t in redshift.tables] == ["base"]
+    assert skipped_kinds(redshift) == {"CREATE EXTERNAL TABLE"}
+    assert "reads files where they lie" in redshift.warnings[0].message
+    assert [t.name for t in snowflake.tables] == ["A"]
+    assert skipped_kinds(snowflake) == {"CREATE DYNAMIC TABLE"}
+    assert not [w for w in snowflake.warnings if w.code == "create_table_as_skipped"]
+
+
+def test_like_and_clone_without_a_column_list_copy_an_earlier_table():
+    experiment = import_ddl("""create or replace TABLE A (ID INT, N VARCHAR(5));
+        create or replace TABLE B LIKE A;
+        create or replace TABLE C CLONE A;
+        create or replace TABLE D CLONE OTHER_DB.S.X;""", "s", "snowflake")
+    assert {t.name: [c.name for c in t.columns] for t in experiment.tables} == {
+        "A": ["ID", "N"], "B": ["ID", "N"], "C": ["ID", "N"]}
+    assert skipped_kinds(experiment) == {"CREATE TABLE ... CLONE"}
+
+
+def test_alter_table_add_column_adds_it():
+    experiment = import_ddl("""create or replace TABLE A (ID NUMBER(38,0));
+        alter table A add column B VARCHAR(10) NOT NULL;""", "s", "snowflake")
+    b = experiment.table("A").column("B")
+    assert (b.data_type.value, b.varchar_length, b.required, b.source_type) == (
+        "VARCHAR", 10, True, "VARCHAR(10)")
+    assert not experiment.warnings
+
+
+def test_snowflake_hybrid_tables_import_with_their_keys():
+    experiment = import_ddl("""create or replace TABLE C (ID NUMBER(38,0) NOT NULL, primary key (ID));
+        create or replace HYBRID TABLE H (ID NUMBER(38,0) NOT NULL, E VARCHAR(50), C_ID NUMBER(38,0),
+          R VARCHAR(10), primary key (ID) enforced, constraint U unique (E),
+          foreign key (C_ID) references C(ID), index IDX_E (E), INDEX IDX_R (R) INCLUDE (E));""",
+                            "h", "snowflake")
+    hybrid = experiment.table("H")
+    assert [c.name for c in hybrid.columns] == ["ID", "E", "C_ID", "R"]
+    assert hybrid.primary_key == ["ID"] and hybrid.column("E").is_unique
+    assert [(fk.columns, fk.ref_table) for fk in hybrid.foreign_keys] == [(["C_ID"], "C")]
+    assert not experiment.warnings
+
+
+def test_one_table_name_in_two_schemas_says_so():
+    with pytest.raises(SqlSyntaxError, match=r"line 2, column 37: table 'CUSTOMERS' is defined "
+                       r"in two schemas \(RETAIL.STG.CUSTOMERS at line 1, RETAIL.CORE.CUSTOMERS "
+                       r"here\); an experiment names each table once"):
+        import_ddl("create or replace TABLE RETAIL.STG.CUSTOMERS (ID NUMBER(38,0) NOT NULL);\n"
+                   "create or replace TABLE RETAIL.CORE.CUSTOMERS (ID NUMBER(38,0) NOT NULL);",
+                   "s", "snowflake")

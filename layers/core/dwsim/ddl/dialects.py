@@ -6,6 +6,8 @@ refuses parser subclasses ("interpreted classes cannot inherit from compiled").
   the column attributes DISTKEY and SORTKEY (`id INT NOT NULL DISTKEY SORTKEY`), table-level
   `SORTKEY AUTO`, `INTERLEAVED SORTKEY (...)` and `ENCODE AUTO`. None of them matters for
   generation, so each is dropped (INTERLEAVED SORTKEY is read as a plain SORTKEY).
+- Snowflake: `CREATE HYBRID TABLE` is read as a CREATE TABLE, without its INDEX items and the
+  ENFORCED of its keys.
 - PostgreSQL: `CREATE INDEX ... ON ONLY t` (pg_dump, for partitioned tables) is read without
   ONLY, which sqlglot 30.x does not parse there.
 - Every dialect: the data type's source text is recorded as written (sqlglot normalises INT4
@@ -38,6 +40,8 @@ def parser_tokens(dialect: str, tokens: list[Token]) -> list[Token]:
     cannot parse (see the module's docstring); for the other dialects, as they are."""
     if dialect == "postgres":
         return _index_on_only(tokens)
+    if dialect == "snowflake":
+        return _hybrid_table(tokens)
     if dialect != "redshift":
         return tokens
     kept: list[Token] = []
@@ -84,6 +88,54 @@ def _index_on_only(tokens: list[Token]) -> list[Token]:
                 return tokens[:i + 1] + tokens[i + 2:]
             return tokens
     return tokens
+
+
+def _hybrid_table(tokens: list[Token]) -> list[Token]:
+    """Snowflake's `CREATE HYBRID TABLE` read as a CREATE TABLE: without HYBRID, its INDEX
+    items (`INDEX name (cols) [INCLUDE (cols)]`) and the ENFORCED of its keys, none of which
+    sqlglot 30.x parses and none of which changes the rows (its keys are kept)."""
+    head = [t.text.upper() for t in tokens[:6]]
+    if not head or head[0] != "CREATE" or "HYBRID" not in head:
+        return tokens
+    kept: list[Token] = []
+    depth, i, n = 0, 0, len(tokens)
+    while i < n:
+        token = tokens[i]
+        word = token.text.upper() if token.token_type != TokenType.STRING else ""
+        if word == "HYBRID" and i + 1 < n and tokens[i + 1].text.upper() == "TABLE" and depth == 0:
+            i += 1
+            continue
+        if depth == 1 and word == "INDEX" and kept and kept[-1].token_type == TokenType.COMMA:
+            kept.pop()  # the comma before the item
+            i = _skip_index_item(tokens, i)
+            continue
+        if word == "ENFORCED" and not (kept and kept[-1].text.upper() == "NOT"):
+            i += 1
+            continue
+        if token.token_type in _OPEN:
+            depth += 1
+        elif token.token_type in _CLOSE:
+            depth -= 1
+        kept.append(token)
+        i += 1
+    return kept
+
+
+def _skip_index_item(tokens: list[Token], i: int) -> int:
+    """The index just past `INDEX name (cols) [INCLUDE (cols)]` starting at tokens[i]."""
+    depth, n = 0, len(tokens)
+    while i < n:
+        kind = tokens[i].token_type
+        if kind in _OPEN:
+            depth += 1
+        elif kind in _CLOSE:
+            if depth == 0:
+                return i  # the table's closing parenthesis
+            depth -= 1
+        elif kind == TokenType.COMMA and depth == 0:
+            return i  # the next item's comma
+        i += 1
+    return n
 
 
 def _stop_words(parser: Parser) -> frozenset[str]:

@@ -60,6 +60,8 @@ _CREATE_TABLE = re.compile(
     r"(?:(?:TEMP|TEMPORARY|TRANSIENT|VOLATILE|UNLOGGED)\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"
     r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)(?:\s*\.\s*(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)){0,2}',
     re.IGNORECASE)
+_WHAT_IS_IMPORTED = ("dw-sim imports tables, their keys and comments, and the sequences that "
+                     "number their columns")
 _CLUSTER_BY = re.compile(r"\s+CLUSTER\s+BY\s*\(", re.IGNORECASE)
 _OPEN = re.compile(r"\s*\(")
 _NAME = re.compile(r'("(?:[^"]|"")+")|([A-Za-z_][A-Za-z0-9_$]*)(?![\w$])')
@@ -286,7 +288,16 @@ class _Reader:
         return statements
 
     def _read(self, statement: _Statement) -> None:
-        expression = self._parse(statement)
+        try:
+            expression = self._parse(statement)
+        except SqlSyntaxError as exc:
+            if _defines_tables(statement.tokens):
+                raise
+            # Statements dw-sim does not read (policies, semantic views, ...) need not parse.
+            where = f" at line {exc.line}, column {exc.column}" if exc.line else ""
+            self._skip(statement, _statement_kind(statement.tokens),
+                       f"dw-sim's SQL parser cannot read it{where}; it defines no table")
+            return
         if expression is not None:
             self._dispatch(expression, statement)
 
@@ -487,9 +498,21 @@ class _Reader:
     def _dispatch(self, expression: exp.Expr, statement: _Statement) -> None:
         kind = str(expression.args.get("kind", "")).upper()
         if isinstance(expression, exp.Create) and kind == "TABLE":
-            partition_of = expression.find(exp.PartitionedOfProperty)
+            properties = expression.args.get("properties")
+            options = properties.expressions if properties is not None else []
+            partition_of = next((o for o in options if isinstance(o, exp.PartitionedOfProperty)), None)
             if partition_of is not None:
                 self._partition_of(expression, partition_of, statement)
+            elif any(isinstance(o, exp.ExternalProperty) for o in options):
+                self._skip(statement, "CREATE EXTERNAL TABLE", "an external table reads files "
+                           "where they lie; dw-sim generates the tables a warehouse loads")
+            elif any(isinstance(o, exp.DynamicProperty) for o in options):
+                self._skip(statement, "CREATE DYNAMIC TABLE", "a dynamic table is filled by its "
+                           "query; dw-sim generates the tables it reads from")
+            elif not isinstance(expression.this, exp.Schema) and (
+                    expression.args.get("clone") is not None
+                    or any(isinstance(o, exp.LikeProperty) for o in options)):
+                self._copy_table(expression, statement)
             else:
                 self._create_table(expression, statement)
         elif isinstance(expression, exp.Create) and kind == "INDEX" and expression.args.get("unique"):
@@ -514,9 +537,10 @@ class _Reader:
             if words == ["ALTER", "TABLE"] and self._attach_partition(statement):
                 return
             owner = " ... OWNER TO" if _has_words(statement.tokens, "OWNER", "TO") else ""
-            self._skip(statement, " ".join(words) + owner if words else "statement")
+            self._skip(statement, (_phrase_kind(statement.tokens) or " ".join(words) or "statement")
+                       + owner)
         else:
-            self._skip(statement, _describe(expression))
+            self._skip(statement, _phrase_kind(statement.tokens) or _describe(expression))
 
     def _reserved_hint(self, word: str, bare: bool = False) -> str:
         """Why a parse failed at `word` when the dialect reserves it (rule reserved_word)."""
@@ -527,12 +551,10 @@ class _Reader:
         return (f"{lead} in {warehouses[0]} (rule reserved_word), refused unquoted; quote it "
                 f"(\"{word}\") to keep the name")
 
-    def _skip(self, statement: _Statement, what: str) -> ImportWarning:
+    def _skip(self, statement: _Statement, what: str, why: str = _WHAT_IS_IMPORTED) -> ImportWarning:
         self.skipped += 1
-        warning = ImportWarning(
-            code="statement_skipped",
-            message=f"line {statement.line}: {what} statement skipped (dw-sim imports tables, "
-                    "their keys and comments, and the sequences that number their columns)")
+        warning = ImportWarning(code="statement_skipped",
+                                message=f"line {statement.line}: {what} statement skipped ({why})")
         self.warnings.append(warning)
         return warning
 
@@ -565,8 +587,16 @@ class _Reader:
             return
         key = fold(name, quoted)
         if key in self.drafts:
+            first = self.drafts[key]
+            where = first.table.qualified_name or first.table.name
+            if where.lower() != qualified.lower():  # the same name in another schema
+                raise SqlSyntaxError(
+                    f"table '{name}' is defined in two schemas ({where} at line {first.line}, "
+                    f"{qualified} here); an experiment names each table once: import each "
+                    "schema's DDL as an experiment of its own", line=line,
+                    column=_col_of(table_expr.this))
             raise SqlSyntaxError(f"table '{name}' is defined twice (first at line "
-                                 f"{self.drafts[key].line})", line=line, column=_col_of(table_expr.this))
+                                 f"{first.line})", line=line, column=_col_of(table_expr.this))
         table = Table.model_construct(
             name=name, quoted=quoted, qualified_name=qualified if qualified != name else None,
             target_rows=0, columns=[], primary_key=[], unique=[], foreign_keys=[])
@@ -778,6 +808,25 @@ class _Reader:
         self.warn(draft.table.name, None, "like_copied",
                   f"columns copied from '{source}' (LIKE); its keys are not copied")
 
+    def _copy_table(self, create: exp.Create, statement: _Statement) -> None:
+        """Snowflake `CREATE TABLE t LIKE s` / `CLONE s`: t gets the columns of s when s is
+        defined earlier in the DDL (as `(LIKE s)` does); otherwise it is skipped, saying so."""
+        clone = create.args.get("clone")
+        like = next((o for o in create.args["properties"].expressions
+                     if isinstance(o, exp.LikeProperty)), None) if clone is None else None
+        source = clone.this if clone is not None else like.this
+        how = "CLONE" if clone is not None else "LIKE"
+        name, quoted, _ = _table_name(create.this)
+        if self.drafts.get(fold(*_table_name(source)[:2])) is None:
+            self._skip(statement, f"CREATE TABLE ... {how}",
+                       f"table '{name}' copies '{_table_name(source)[0]}', which this DDL does "
+                       "not define; include its CREATE TABLE to import both")
+            return
+        copy = exp.Create(this=exp.Schema(this=create.this,
+                                          expressions=[exp.LikeProperty(this=source)]),
+                          kind="TABLE")
+        self._create_table(copy, statement)
+
     # -- ALTER TABLE ... ADD CONSTRAINT -------------------------------------------------
     def _alter_table(self, alter: exp.Alter, statement: _Statement) -> None:
         """ALTER TABLE [ONLY] t ADD CONSTRAINT ... and ALTER COLUMN c SET DEFAULT
@@ -788,7 +837,8 @@ class _Reader:
         numbered = [_sequence_default(a.args.get("default"), name, a.this.name, statement.line)
                     if isinstance(a, exp.AlterColumn) else None for a in actions]
         if draft is None or not actions or not all(
-                isinstance(a, exp.AddConstraint) or n is not None for a, n in zip(actions, numbered, strict=True)):
+                isinstance(a, exp.AddConstraint | exp.ColumnDef) or n is not None
+                for a, n in zip(actions, numbered, strict=True)):
             what = "ALTER TABLE ... ALTER COLUMN" if any(
                 isinstance(a, exp.AlterColumn) for a in actions) else "ALTER TABLE"
             self._skip(statement, what)
@@ -796,6 +846,9 @@ class _Reader:
         for action, identity in zip(actions, numbered, strict=True):
             if identity is not None:
                 self.identities.append(identity)
+                continue
+            if isinstance(action, exp.ColumnDef):  # ALTER TABLE t ADD [COLUMN] c type ...
+                self._column(draft, action)
                 continue
             for item in action.expressions:
                 self._table_constraint(draft, item, statement.line)
@@ -1134,6 +1187,51 @@ _CREATE_MODIFIERS = {"OR", "REPLACE", "SECURE", "TRANSIENT", "TEMPORARY", "TEMP"
 _TWO_WORD_KINDS = {"FILE", "MATERIALIZED", "EXTERNAL", "DYNAMIC", "EVENT", "NETWORK", "STORAGE",
                    "NOTIFICATION", "API", "ROW", "MASKING", "RESOURCE", "FOREIGN", "HYBRID",
                    "ICEBERG", "DEFAULT", "TEXT", "ACCESS", "PASSWORD", "SESSION", "AUTHENTICATION"}
+
+
+# Statements the importer reads: a parse failure in one of these is an error; any other
+# statement that sqlglot cannot parse is skipped with a warning.
+_READ_KINDS = {("CREATE", "TABLE"), ("CREATE", "HYBRID TABLE"), ("CREATE", "TYPE"),
+               ("CREATE", "SEQUENCE"), ("ALTER", "TABLE"), ("ALTER", "SEQUENCE")}
+# Object kinds of more than one word, as warehouses name them (longest first).
+_KIND_PHRASES = sorted({
+    "ROW ACCESS POLICY", "MASKING POLICY", "PROJECTION POLICY", "AGGREGATION POLICY",
+    "JOIN POLICY", "PRIVACY POLICY", "AUTHENTICATION POLICY", "PASSWORD POLICY",
+    "SESSION POLICY", "NETWORK POLICY", "PACKAGES POLICY", "DATA METRIC FUNCTION",
+    "EXTERNAL ACCESS INTEGRATION", "API INTEGRATION", "STORAGE INTEGRATION",
+    "NOTIFICATION INTEGRATION", "SECURITY INTEGRATION", "CATALOG INTEGRATION",
+    "CORTEX SEARCH SERVICE", "GIT REPOSITORY", "IMAGE REPOSITORY", "COMPUTE POOL",
+    "DBT PROJECT", "SEMANTIC VIEW", "MATERIALIZED VIEW", "FILE FORMAT", "NETWORK RULE",
+    "RESOURCE MONITOR", "EXTERNAL VOLUME", "DEFAULT PRIVILEGES"}, key=lambda p: -len(p.split()))
+
+
+def _statement_kind(tokens: list[Token]) -> str:
+    """What a statement makes, in its own words: `CREATE ROW ACCESS POLICY`, `COMMENT ON
+    CONSTRAINT`, `ALTER SESSION`, `ANALYZE`."""
+    return _phrase_kind(tokens) or " ".join(_command_words(tokens)) or "statement"
+
+
+def _phrase_kind(tokens: list[Token]) -> str | None:
+    """`COMMENT ON <kind>`, or a verb and an object kind of several words; None otherwise."""
+    words = [t.text.upper() for t in tokens[:10]]
+    if words[:2] == ["COMMENT", "ON"] and len(words) > 2:
+        return f"COMMENT ON {words[2]}"
+    if words and words[0] in ("CREATE", "ALTER", "DROP"):
+        rest = [w for w in words[1:] if w not in _CREATE_MODIFIERS] if words[0] == "CREATE" \
+            else words[1:]
+        for phrase in _KIND_PHRASES:
+            if rest[:len(phrase.split())] == phrase.split():
+                return f"{words[0]} {phrase}"
+    return None
+
+
+def _defines_tables(tokens: list[Token]) -> bool:
+    """Whether the importer reads this kind of statement (so it must parse)."""
+    words = [t.text.upper() for t in tokens[:4]]
+    if words[:2] == ["COMMENT", "ON"]:
+        return words[2:3] in (["TABLE"], ["COLUMN"])
+    kind = tuple(_command_words(tokens)[:2])
+    return kind in _READ_KINDS or (kind[:1] == ("CREATE",) and "UNIQUE" in words[:3])
 
 
 _NOT_A_COLUMN = {"CONSTRAINT", "PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "LIKE", "EXCLUDE"}
