@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dwsim.ddl.dialects import DIALECTS
-from dwsim.ddl.split import split_items, split_statements, syntax_of
+from dwsim.ddl.split import _split_items, split_items, split_statements, syntax_of
 
 
 def statements(text: str, dialect: str = "postgres") -> list[str] | None:
@@ -48,3 +50,29 @@ def test_items_split_at_top_level_commas_only():
     assert [text[a:b] for a, b in items] == ["a NUMERIC(10,2) DEFAULT 'x,)'", "b INT",
                                              "CHECK (a IN (1, 2))"]
     assert close == len(text) - 1
+
+
+_PIECES = ["a", " ", "\n", "NUMBER(38,0)", "(1, (2))", ",", ")", "(", "'x,)'", "'it''s'",
+           r"'b\'c'", '"q,"', '"a""b"', "-- c, d\n", "--", "/* x, ) */", "/*", "// y,\n", "/",
+           "-", "-1", "$$ a, b $$", "$", "$t$ ; $t$", ";", "DEFAULT 'open", "-- a ) b,\n"]
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=14),
+       dialect=st.sampled_from(["redshift", "snowflake", "postgres"]))
+def test_items_found_by_the_one_match_per_item_path_are_the_scanners(pieces, dialect):
+    """split_items reads ordinary items with one regular expression each and hands anything
+    else to the token-by-token scanner: both must find the same items in any text."""
+    text = "t (" + "".join(pieces) + ") tail"
+    syntax = syntax_of(DIALECTS[dialect].tokenizer_class)
+    assert split_items(text, 2, len(text), syntax) == _split_items(text, 2, len(text), syntax)
+
+
+@pytest.mark.parametrize("inside", [
+    "(-- a ) b,\n)", "(/* ) , */ x)", "(// ) ,\n y)", "('a)', \"b,(\")", "(x) -- ,\n y",
+    "'it\\'s, ok', b", "(1, (2, 3))", "$$ , $$, b", "a -1, b / 2", "DEFAULT 'open"])
+@pytest.mark.parametrize("dialect", ["redshift", "snowflake", "postgres"])
+def test_tricky_items_agree_with_the_scanner(inside, dialect):
+    text = f"t ({inside}) tail"
+    syntax = syntax_of(DIALECTS[dialect].tokenizer_class)
+    assert split_items(text, 2, len(text), syntax) == _split_items(text, 2, len(text), syntax)

@@ -23,6 +23,7 @@ from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
 from dwsim.ddl.dialects import DIALECTS, parser_tokens, record_source_types, source_type
+from dwsim.ddl.revalidate import revalidated
 from dwsim.ddl.scan import check_text, unterminated_quote
 from dwsim.ddl.split import split_items, split_statements, syntax_of
 from dwsim.ddl.types import Mapped, UnsupportedType, map_type
@@ -48,6 +49,12 @@ _STORAGE_CONSTRAINTS = (
     exp.CaseSpecificColumnConstraint,
 )
 
+
+# Column constraints whose effect is the column's own fields alone (see _Tail.fields).
+_OWN_CONSTRAINTS = (exp.NotNullColumnConstraint, exp.CommentColumnConstraint,
+                    exp.UniqueColumnConstraint, exp.DefaultColumnConstraint,
+                    exp.GeneratedAsIdentityColumnConstraint, exp.AutoIncrementColumnConstraint,
+                    *_STORAGE_CONSTRAINTS)
 
 _PENDING = "_sequence_default"  # a column's DEFAULT expression, written out later
 # Every column starts as a copy of this one (a third of the cost of model_construct; the
@@ -98,6 +105,22 @@ class _Tail:
 
     kind: exp.DataType
     constraints: list[exp.ColumnConstraint]
+    # What a column with this definition holds, when that depends on the definition alone
+    # (no key, reference, CHECK or warning): the column's fields and type text.
+    fields: dict[str, Any] | None = None
+    source: str = ""
+
+
+@dataclass(slots=True)
+class _Named:
+    """A column the fast reading found: its name, where it starts, and its shared definition
+    (no sqlglot nodes per column: they cost time to build and to collect)."""
+
+    name: str
+    quoted: bool
+    line: int
+    col: int
+    tail: _Tail | None
 
 
 @dataclass
@@ -168,8 +191,9 @@ def import_ddl(
         name=name, description=description, dialect=dialect, tables=tables,
         warnings=reader.warnings,
     )
-    # Round-trip through validation so an imported schema obeys the same rules as JSON.
-    return prepare(Experiment.model_validate(experiment.model_dump()))
+    # Validated as if written out and read back, so an imported schema obeys the same rules
+    # as JSON.
+    return prepare(revalidated(experiment))
 
 
 def _enum_values(create: exp.Create) -> list[str]:
@@ -339,7 +363,7 @@ class _Reader:
         marks = (len(self.warnings), len(self.identities), len(self.queries), self._line,
                  self._cursor)
         try:
-            self._create_table(self._skeleton(start, end), _Statement([], line, col))
+            self._create_table(*self._skeleton(start, end), statement=_Statement([], line, col))
         except (_Fallback, ParseError, TokenError, SqlSyntaxError):
             del self.warnings[marks[0]:], self.identities[marks[1]:], self.queries[marks[2]:]
             self._line, self._cursor = marks[3], marks[4]
@@ -373,7 +397,7 @@ class _Reader:
             return False
         return True
 
-    def _skeleton(self, start: int, end: int) -> exp.Create:
+    def _skeleton(self, start: int, end: int) -> tuple[exp.Create, list]:
         text = self.text
         pos = _CREATE_TABLE.match(text, start, end).end()
         cluster = _CLUSTER_BY.match(text, pos, end)
@@ -388,8 +412,8 @@ class _Reader:
             raise _Fallback
         items, close = found
         tokens = self._tokenize(start, opening.end())
-        # Per item: a ColumnDef built here, or None for the next item sqlglot parsed.
-        built: list[exp.ColumnDef | _Tail | None] = []
+        # Per item: a column read here, or None for the next item sqlglot parsed.
+        built: list[_Named | _Tail | None] = []
         written = 0  # items given to sqlglot
         for a, b in items:
             if a == b:
@@ -402,13 +426,13 @@ class _Reader:
                 tail = _NONSPACE.search(text, name.end(), b)
                 if tail is None or "\n" in name.group():
                     raise _Fallback
-                ident, parsed = self._name(name)
+                named, parsed = self._name(name)
                 definition = self._tail(tail.start(), b)
-                if ident is None:  # a keyword as a name: sqlglot reads `name INT`
+                if named is None:  # a keyword as a name: sqlglot reads `name INT`
                     built.append(definition)
                 else:
-                    built.append(exp.ColumnDef(this=ident, kind=definition.kind,
-                                               constraints=definition.constraints))
+                    named.tail = definition
+                    built.append(named)
             if parsed:
                 if written:
                     tokens.append(Token(TokenType.COMMA, ",", *self._position(a), a - 1, a - 1))
@@ -426,7 +450,7 @@ class _Reader:
         parsed_items = iter(create.this.expressions)
         merged = []
         for item in built:
-            if isinstance(item, exp.ColumnDef):
+            if isinstance(item, _Named):
                 merged.append(item)
                 continue
             node = next(parsed_items, None)
@@ -437,12 +461,12 @@ class _Reader:
             merged.append(node)
         if next(parsed_items, None) is not None:
             raise _Fallback
-        create.this.set("expressions", merged)
-        return create
+        return create, merged
 
-    def _name(self, name: re.Match) -> tuple[exp.Identifier | None, list[Token]]:
-        """A column's name: its Identifier when sqlglot reads the word as a name anywhere,
-        else (a keyword such as DATE or COMMENT) its token and an INT for sqlglot to parse."""
+    def _name(self, name: re.Match) -> tuple[_Named | None, list[Token]]:
+        """A column's name (its definition still to be set) when sqlglot reads the word as a
+        name anywhere, else (a keyword such as DATE or COMMENT) its token and an INT for
+        sqlglot to parse."""
         text = name.group()
         kind = self._names.get(text)
         if kind is None:
@@ -453,9 +477,10 @@ class _Reader:
         line, col = self._position(name.start())
         last = col + len(text) - 1
         if kind[0] in (TokenType.VAR, TokenType.IDENTIFIER):
-            ident = exp.Identifier(this=kind[1], quoted=kind[0] == TokenType.IDENTIFIER)
-            ident.meta.update(line=line, col=last, start=name.start(), end=name.end() - 1)
-            return ident, []
+            quoted = kind[0] == TokenType.IDENTIFIER
+            # Where the name starts, as _col_of works it out for an Identifier.
+            first = max(1, last - len(kind[1]) + 1 - (2 if quoted else 0))
+            return _Named(kind[1], quoted, line, first, None), []
         return None, [Token(kind[0], kind[1], line, last, name.start(), name.end() - 1),
                       Token(TokenType.INT, "INT", line, last, name.start(), name.end() - 1)]
 
@@ -514,7 +539,7 @@ class _Reader:
                     or any(isinstance(o, exp.LikeProperty) for o in options)):
                 self._copy_table(expression, statement)
             else:
-                self._create_table(expression, statement)
+                self._create_table(expression, statement=statement)
         elif isinstance(expression, exp.Create) and kind == "INDEX" and expression.args.get("unique"):
             self._unique_index(expression, statement)
         elif isinstance(expression, exp.Create) and kind == "TYPE" and _enum_values(expression):
@@ -562,7 +587,10 @@ class _Reader:
         self.warnings.append(ImportWarning(table=table, column=column, code=code, message=message))
 
     # -- CREATE TABLE -------------------------------------------------------------------
-    def _create_table(self, create: exp.Create, statement: _Statement) -> None:
+    def _create_table(self, create: exp.Create, items: list | None = None, *,
+                      statement: _Statement) -> None:
+        """A table from its CREATE TABLE; `items` are its columns and keys when the fast
+        reading found them (else the schema's expressions)."""
         schema = create.this
         table_expr = schema.this if isinstance(schema, exp.Schema) else schema
         name, quoted, qualified = _table_name(table_expr)
@@ -601,9 +629,13 @@ class _Reader:
             name=name, quoted=quoted, qualified_name=qualified if qualified != name else None,
             target_rows=0, columns=[], primary_key=[], unique=[], foreign_keys=[])
         draft = _Draft(table, line)
-        items = schema.expressions if isinstance(schema, exp.Schema) else []
+        if items is None:
+            items = schema.expressions if isinstance(schema, exp.Schema) else []
         for item in items:
-            if isinstance(item, exp.ColumnDef):
+            if isinstance(item, _Named):
+                self._add_column(draft, item.name, item.quoted, item.line, item.col,
+                                 item.tail.kind, item.tail.constraints, item.tail)
+            elif isinstance(item, exp.ColumnDef):
                 self._column(draft, item)
             elif isinstance(item, exp.LikeProperty):
                 self._like(draft, item, line)
@@ -619,36 +651,51 @@ class _Reader:
         self.drafts[key] = draft
 
     def _column(self, draft: _Draft, definition: exp.ColumnDef) -> None:
-        table = draft.table
         ident = definition.this
-        name = ident.name
-        quoted = bool(ident.args.get("quoted"))
-        line = _line_of(ident)
+        self._add_column(draft, ident.name, bool(ident.args.get("quoted")), _line_of(ident),
+                         _col_of(ident), definition.args.get("kind"), definition.constraints)
+
+    def _add_column(self, draft: _Draft, name: str, quoted: bool, line: int | None,
+                    col: int | None, kind: exp.DataType | None,
+                    constraints: list[exp.ColumnConstraint], tail: _Tail | None = None) -> None:
+        table = draft.table
         if fold(name, quoted) in draft.column_lines:
             raise SqlSyntaxError(
                 f"column '{name}' is defined twice in table '{table.name}' (first at line "
-                f"{draft.column_lines[fold(name, quoted)]})", line=line, column=_col_of(ident))
-        kind = definition.args.get("kind")
+                f"{draft.column_lines[fold(name, quoted)]})", line=line, column=col)
+        if tail is not None and tail.fields is not None:  # worked out for an earlier column
+            self._append_column(draft, name, quoted, line, tail.source, dict(tail.fields))
+            return
         if kind is None:
             raise SqlSyntaxError(f"column '{name}' of table '{table.name}' has no data type",
-                                 line=line, column=_col_of(ident))
+                                 line=line, column=col)
         source = kind.meta.get("source_type") or kind.sql(self.dialect)
         enum = self._enum_of(kind)
         try:
             mapped = enum or self._types.get(source) or map_type(kind, source, self.dialect_name)
         except UnsupportedType as exc:
             raise SqlSyntaxError(f"column '{name}' of table '{table.name}': {exc}", line=line,
-                                 column=_col_of(ident)) from None
+                                 column=col) from None
         if enum is None and kind.meta.get("source_type"):
             self._types[source] = mapped
         values: dict[str, Any] = dict(mapped.fields)
         if mapped.warning:
             self.warn(table.name, name, mapped.warning[0], mapped.warning[1])
-        checks = [c.kind for c in definition.constraints
-                  if isinstance(c.kind, exp.CheckColumnConstraint)]
-        for constraint in definition.constraints:
+        checks = [c.kind for c in constraints if isinstance(c.kind, exp.CheckColumnConstraint)]
+        for constraint in constraints:
             if not isinstance(constraint.kind, exp.CheckColumnConstraint):
                 self._column_constraint(draft, name, constraint.kind, values, line)
+        if tail is not None and kind.this != exp.DType.USERDEFINED and not mapped.warning \
+                and _PENDING not in values and all(isinstance(c.kind, _OWN_CONSTRAINTS)
+                                                   for c in constraints):
+            tail.fields, tail.source = dict(values), source
+        self._append_column(draft, name, quoted, line, source, values)
+        for check in checks:
+            self._check(draft, check, name)
+
+    def _append_column(self, draft: _Draft, name: str, quoted: bool, line: int | None,
+                       source: str, values: dict[str, Any]) -> None:
+        table = draft.table
         pending = values.pop(_PENDING, None)
         column = _COLUMN.model_copy(update={"name": name, "quoted": quoted,
                                             "source_type": source, **values})
@@ -656,8 +703,6 @@ class _Reader:
             self._pending[id(column)] = (column, pending)
         table.columns.append(column)
         draft.column_lines[fold(name, quoted)] = line or 0
-        for check in checks:
-            self._check(draft, check, name)
 
     def _write_default(self, column: Column) -> None:
         pending = self._pending.pop(id(column), None)
@@ -825,7 +870,7 @@ class _Reader:
         copy = exp.Create(this=exp.Schema(this=create.this,
                                           expressions=[exp.LikeProperty(this=source)]),
                           kind="TABLE")
-        self._create_table(copy, statement)
+        self._create_table(copy, statement=statement)
 
     # -- ALTER TABLE ... ADD CONSTRAINT -------------------------------------------------
     def _alter_table(self, alter: exp.Alter, statement: _Statement) -> None:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Iterator
 
 from dwsim.errors import Problem
@@ -187,7 +188,54 @@ CHECKS: tuple[Check, ...] = (
 )
 
 
-def column_problems(experiment: Experiment, table: Table, column: Column) -> list[Problem]:
+# Every check after the first reads only these fields (and the dialect); identical columns
+# have identical findings, and warehouses repeat their column definitions thousands of times.
+_BY_FIELDS = CHECKS[1:]
+assert CHECKS[0] is check_identifier
+_READ = operator.itemgetter("data_type", "varchar_length", "precision", "scale", "min_value",
+                            "max_value", "date_start", "date_end", "null_ratio", "required",
+                            "faker_rule", "identity", "identity_step")
+_PRINTED_AS_IS = {type(None), int, bool, str, DataType}
+_NUMBERS_AND_DATES = operator.itemgetter("min_value", "max_value", "date_start", "date_end")
+
+
+def column_problems(experiment: Experiment, table: Table, column: Column,
+                    known: dict | None = None) -> list[Problem]:
+    """The column's problems. `known`: findings already made, shared by the columns of one
+    validation, so each distinct name and definition is checked once."""
+    dialect = experiment.dialect
+    if known is None:
+        found = [f for check in CHECKS for f in check(column, dialect)]
+    else:
+        name = ("name", column.name, column.quoted, dialect)
+        if name not in known:
+            known[name] = list(check_identifier(column, dialect))
+        try:
+            fields = _alike(column, dialect)
+            rest = known.get(fields)
+        except TypeError:  # a value that cannot be a key (a model built unvalidated): alone
+            fields, rest = None, None
+        if rest is None:
+            rest = [f for check in _BY_FIELDS for f in check(column, dialect)]
+            if fields is not None:
+                known[fields] = rest
+        found = known[name] + rest
+    if not found:
+        return []
     at = where(table.name, column.name)
-    return [Problem(at, rule, message)
-            for check in CHECKS for rule, message in check(column, experiment.dialect)]
+    return [Problem(at, rule, message) for rule, message in found]
+
+
+def _alike(column: Column, dialect: str | None) -> tuple:
+    """What the checks after the first read: equal keys, equal findings. Numbers and dates
+    are printed in messages, so those of other types go in as their text too (1.0 and 1.00,
+    a time in two zones, are equal but printed differently)."""
+    fields = column.__dict__
+    read = _READ(fields)
+    values, weights = fields["values"], fields["weights"]
+    key = (dialect, read, tuple(map(type, read)), None if values is None else len(values),
+           None if weights is None else tuple(weights))
+    printed = _NUMBERS_AND_DATES(fields)
+    if not _PRINTED_AS_IS.issuperset(map(type, printed)):
+        key += tuple(map(repr, printed))
+    return key

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from dwsim.schema.domains import string_length
 from dwsim.schema.model import Column
@@ -141,14 +142,39 @@ def infer_column(column: Column, table: str, *, keyed: bool, referencing: bool) 
     """Fill in what the column's name and type imply and the schema leaves open. Key columns
     keep their full domain (no code sets or ranges, no NULLs); foreign key columns get no
     NULLs unless asked (joins stay complete)."""
-    if not keyed and not referencing and column.values is None and column.faker_rule is None:
+    # Memoised on everything _inferred reads: warehouses repeat their columns thousands of
+    # times. The table counts only for names that may say "name" (region.r_name).
+    values = column.values
+    key = (column.name, column.data_type, column.varchar_length, column.scale,
+           values if values is None else bool(values), column.faker_rule is None,
+           column.min_value is None and column.max_value is None, column.null_ratio is None,
+           column.required, keyed, referencing,
+           table.lower() if "name" in column.name.lower() else None)
+    found = _INFERRED.get(key)
+    if found is None:
+        if len(_INFERRED) > _INFERRED_MAX:
+            _INFERRED.clear()
+        found = _INFERRED[key] = _inferred(column, table, keyed, referencing)
+    for field, value in found.items():
+        setattr(column, field, list(value) if field == "weights" else value)
+
+
+_INFERRED: dict[tuple, dict[str, Any]] = {}
+_INFERRED_MAX = 32_768  # entries: a 5 MiB pg_dump export has ~13,500 distinct columns
+
+
+def _inferred(column: Column, table: str, keyed: bool, referencing: bool) -> dict[str, Any]:
+    """The fields infer_column sets, and their values."""
+    out: dict[str, Any] = {}
+    values = column.values
+    if not keyed and not referencing and values is None and column.faker_rule is None:
         codes = categorical_values(column, table, _CATEGORIES)
         if codes is None and infer_rule(column.name, column.data_type, table) is None:
             codes = categorical_values(column, table, _GENERIC_CATEGORIES, short_codes=True)
         if codes is not None:
-            column.values, column.weights = codes
-            column.rule_inferred = True
-    if column.faker_rule is None and not column.values:
+            values = codes[0]
+            out.update(values=codes[0], weights=codes[1], rule_inferred=True)
+    if column.faker_rule is None and not values:
         rule = infer_rule(column.name, column.data_type, table)
         if rule in FIXED_WIDTH_RULES and string_length(column) < FIXED_WIDTH_RULES[rule]:
             rule = None  # an order_guid CHAR(16) is not a UUID: leave it to the generic text
@@ -156,13 +182,14 @@ def infer_column(column: Column, table: str, *, keyed: bool, referencing: bool) 
         if short and string_length(column) <= short[0]:
             rule = short[1]  # a CHAR(2) state holds "NY", not "Ne"
         if rule:
-            column.faker_rule, column.rule_inferred = rule, True
-    if not keyed and column.min_value is None and column.max_value is None and not column.values:
+            out.update(faker_rule=rule, rule_inferred=True)
+    if not keyed and column.min_value is None and column.max_value is None and not values:
         bounds = implied_range(column)
         if bounds is not None:
-            column.min_value, column.max_value = bounds
+            out["min_value"], out["max_value"] = bounds
     if column.null_ratio is None and not (column.required or keyed or referencing):
-        column.null_ratio = default_null_ratio(column)
+        out["null_ratio"] = default_null_ratio(column)
+    return out
 
 
 def categorical_values(column: Column, table: str, patterns: list[tuple[str, list[list[str]]]],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from dwsim.errors import Problem
 from dwsim.schema.model import Relation, Table
@@ -28,16 +29,21 @@ TEMPORAL_ORDER: list[tuple[str, str, float, float]] = [
 _TIME_WORDS = r"(_?(date|time|timestamp|ts|at|on|dt))+$"
 
 
+# Memoised (as _base and _stem): every table's columns are matched against every pattern,
+# and warehouses repeat their column names.
+@lru_cache(maxsize=65536)
 def _has(pattern: str, stem: str) -> bool:
     """The stem has a word starting with the pattern ("send" has no "end")."""
     return re.search(rf"(^|_)({pattern})", stem) is not None
 
 
+@lru_cache(maxsize=65536)
 def _base(stem: str) -> str:
     """send / sent, order / ordered: the same event."""
     return re.sub(r"(e?d|t)$", "", stem)
 
 
+@lru_cache(maxsize=65536)
 def _stem(name: str) -> str:
     low = name.lower()
     if re.fullmatch(r"[a-z]_.+", low):

@@ -107,13 +107,17 @@ def limits_for(dialect: str | None) -> Limits:
     return DIALECT_LIMITS.get(dialect or "", DEFAULT_LIMITS)
 
 
+# Every accepted spelling, already in the form parse_data_type brings the text to.
+_SPELLINGS: dict[str, DataType] = {**{t.value: t for t in DataType}, **TYPE_ALIASES}
+
+
 def parse_data_type(text: str) -> DataType:
     """Canonical type for a JSON schema's data_type; raises ValueError naming the choices."""
+    if isinstance(text, DataType):  # the importer's columns: already canonical
+        return text
     key = " ".join(str(text).strip().upper().split())
-    if key in DataType.__members__:
-        return DataType(key)
-    if key in TYPE_ALIASES:
-        return TYPE_ALIASES[key]
+    if key in _SPELLINGS:
+        return _SPELLINGS[key]
     choices = ", ".join(t.value for t in DataType)
     raise ValueError(f"unknown data_type '{text}'; use one of {choices}")
 

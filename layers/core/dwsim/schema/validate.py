@@ -22,7 +22,7 @@ from dwsim.limits import (
     over,
 )
 from dwsim.schema.column_checks import column_problems
-from dwsim.schema.foreign_key_checks import foreign_key_problems
+from dwsim.schema.foreign_key_checks import Lookups, foreign_key_problems
 from dwsim.schema.inference import cut_warning, infer_column
 from dwsim.schema.key_checks import key_problems
 from dwsim.schema.model import Experiment, ImportWarning, Table
@@ -201,12 +201,15 @@ def validate(experiment: Experiment) -> list[Problem]:
     for name, count in Counter(fold(t.name, t.quoted) for t in experiment.tables).items():
         if count > 1:
             add(Problem(where(name), "duplicate_table", f"table '{name}' is defined {count} times"))
+    known: dict = {}  # column findings, shared by alike columns (see column_problems)
+    lookups = Lookups(experiment)
     for table in experiment.tables:
-        problems.extend(_table_problems(experiment, table))
+        problems.extend(_table_problems(experiment, table, known, lookups))
     return problems
 
 
-def _table_problems(experiment: Experiment, table: Table) -> list[Problem]:
+def _table_problems(experiment: Experiment, table: Table, known: dict,
+                    lookups: Lookups) -> list[Problem]:
     problems: list[Problem] = []
     at = where(table.name)
     ident = identifier_problem(table.name, table.quoted, experiment.dialect, "table")
@@ -221,9 +224,9 @@ def _table_problems(experiment: Experiment, table: Table) -> list[Problem]:
             problems.append(Problem(where(table.name, name), "duplicate_column",
                                     f"column '{name}' is defined {count} times"))
     for column in table.columns:
-        problems.extend(column_problems(experiment, table, column))
+        problems.extend(column_problems(experiment, table, column, known))
     problems.extend(key_problems(experiment, table))
-    problems.extend(foreign_key_problems(experiment, table))
+    problems.extend(foreign_key_problems(experiment, table, lookups))
     produced = {c for key in [table.primary_key, *table.unique] for c in key} | \
         {c for fk in table.foreign_keys for c in fk.columns} | \
         {c.name for c in table.columns if c.is_unique or c.identity}
