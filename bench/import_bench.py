@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import json
 import pstats
 import random
@@ -202,9 +203,11 @@ def generate(dialect: str, size: int, seed: int = 7) -> tuple[str, int]:
 
 def _median(function: Callable[[], object], runs: int) -> tuple[float, float]:
     """Median wall-clock and CPU seconds: other work on a shared machine slows the first,
-    barely the second."""
+    barely the second. Each run starts from a collected heap, as a fresh import would, not
+    with the previous run's experiment still waiting to be collected."""
     wall, cpu = [], []
     for _ in range(runs):
+        gc.collect()
         started, cpu_started = time.perf_counter(), time.process_time()
         function()
         wall.append(time.perf_counter() - started)
@@ -221,6 +224,8 @@ def measure(dialect: str, mib: float, runs: int) -> dict:
     data = sql.encode()
     experiment = interpret_sql(data, "bench", dialect)  # also proves the export imports
     assert len(experiment.tables) == tables, (len(experiment.tables), tables)
+    columns = sum(len(t.columns) for t in experiment.tables)
+    del experiment
     dry = _median(lambda: interpret_sql(data, "bench", dialect), runs)
     with tempfile.TemporaryDirectory() as folder:
         counter = iter(range(10**6))
@@ -232,7 +237,7 @@ def measure(dialect: str, mib: float, runs: int) -> dict:
         created = _median(create, runs)
     mib_s = size / MIB
     return {"dialect": dialect, "mib": mib, "bytes": size, "tables": tables,
-            "columns": sum(len(t.columns) for t in experiment.tables),
+            "columns": columns,
             "dry_run_s": round(dry[0], 3), "dry_run_mib_s": round(mib_s / dry[0], 2),
             "dry_run_cpu_mib_s": round(mib_s / dry[1], 2),
             "create_s": round(created[0], 3), "create_mib_s": round(mib_s / created[0], 2),

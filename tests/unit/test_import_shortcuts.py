@@ -6,18 +6,20 @@ tested in test_gcpause.py)."""
 from __future__ import annotations
 
 import copy
+import importlib.util
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
-from dwsim.ddl.importer import import_ddl
+from dwsim.ddl.importer import _Reader, import_ddl
 from dwsim.ddl.revalidate import revalidated
 from dwsim.schema.column_checks import column_problems
 from dwsim.schema.inference import _inferred, infer_column
 from dwsim.schema.model import Column, Experiment, ForeignKey, ImportWarning, Table
 from dwsim.schema.types import DataType
 from dwsim.schema.validate import validate
+from tests.support.template import ROOT
 
 
 def _column(name: str, data_type: DataType = DataType.INT, **fields) -> Column:
@@ -178,3 +180,26 @@ def test_alike_columns_get_their_own_findings():
     assert "min_value True is greater than max_value 0" in messages
     assert "min_value 1 is greater than max_value 0" in messages
     assert sum(p.rule == "reserved_word" for p in expected) == 1
+
+
+def _bench_exports():
+    spec = importlib.util.spec_from_file_location("import_bench", ROOT / "bench" / "import_bench.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return [(bench.generate(dialect, 200_000)[0], dialect)
+            for dialect in ("redshift", "snowflake", "postgres")]
+
+
+@pytest.mark.parametrize("reading", ["_fast_create_table", "_fast_alter", "_fast_other"])
+def test_the_text_readings_import_what_the_ordinary_reading_imports(monkeypatch, reading):
+    """Each shortcut that reads statements by their text (CREATE TABLE without sqlglot nodes
+    per column, keys and serial defaults added by ALTER TABLE, plain indexes, OWNER TO and
+    COMMENT ON) gives the experiment sqlglot's ordinary reading gives, warnings included."""
+    cases = _bench_exports() + [(path.read_text(), dialect) for path, dialect in [
+        (ROOT / "examples" / "postgres_pg_dump.sql", "postgres"),
+        (ROOT / "examples" / "redshift_generated_ddl.sql", "redshift"),
+        (ROOT / "examples" / "snowflake_get_ddl.sql", "snowflake")]]
+    shortcut = [import_ddl(sql, "x", dialect).model_dump() for sql, dialect in cases]
+    monkeypatch.setattr(_Reader, reading, lambda self, *args: False)
+    ordinary = [import_ddl(sql, "x", dialect).model_dump() for sql, dialect in cases]
+    assert shortcut == ordinary

@@ -98,6 +98,22 @@ class _Fallback(Exception):
     """The fast CREATE TABLE reading is unsure: read the statement the ordinary way."""
 
 
+# pg_dump's and v_generate_tbl_ddl's keys added after the tables, and pg_dump's serial
+# defaults and plain indexes: read by their text when the names are plain (_fast_alter).
+_PLAIN = r"[A-Za-z_][A-Za-z0-9_$]*"
+_NAMES = rf"\s*\(\s*({_PLAIN}(?:\s*,\s*{_PLAIN})*)\s*\)"
+_ADD_KEY = re.compile(
+    rf"ALTER\s+TABLE\s+(?:ONLY\s+)?({_QUALIFIED})\s+ADD\s+CONSTRAINT\s+{_PLAIN}\s+"
+    rf"(PRIMARY\s+KEY|UNIQUE|FOREIGN\s+KEY){_NAMES}"
+    rf"(?:\s+REFERENCES\s+({_QUALIFIED}){_NAMES})?\s*", re.IGNORECASE)
+_SET_NEXTVAL = re.compile(
+    rf"ALTER\s+TABLE\s+(?:ONLY\s+)?({_QUALIFIED})\s+ALTER\s+COLUMN\s+({_PLAIN})\s+SET\s+"
+    rf"DEFAULT\s+nextval\('({_PLAIN}(?:\.{_PLAIN})?)'::regclass\)\s*", re.IGNORECASE)
+_PLAIN_INDEX = re.compile(
+    rf"CREATE\s+INDEX\s+{_PLAIN}\s+ON\s+(?:ONLY\s+)?{_QUALIFIED}\s+USING\s+{_PLAIN}"
+    rf"{_NAMES}\s*", re.IGNORECASE)
+
+
 @dataclass
 class _Tail:
     """A column definition after its name (`VARCHAR(40) NOT NULL ENCODE lzo`), parsed once
@@ -274,7 +290,8 @@ class _Reader:
         for start, end in spans or ():
             line, col = self._position(start)
             if not (_CREATE_TABLE.match(self.text, start, end) and self._fast_create_table(
-                    start, end, line, col)) and not self._fast_other(start, end, line, col):
+                    start, end, line, col)) and not self._fast_other(start, end, line, col) \
+                    and not self._fast_alter(start, end, line):
                 tokens = self._tokenize(start, end)
                 if tokens:
                     self._read(_Statement(tokens, line, col))
@@ -324,6 +341,7 @@ class _Reader:
             return
         if expression is not None:
             self._dispatch(expression, statement)
+            _unlink(expression)
 
     def _position(self, offset: int) -> tuple[int, int]:
         """Line and column of `offset`; offsets are asked for in increasing order."""
@@ -363,11 +381,61 @@ class _Reader:
         marks = (len(self.warnings), len(self.identities), len(self.queries), self._line,
                  self._cursor)
         try:
-            self._create_table(*self._skeleton(start, end), statement=_Statement([], line, col))
+            create, items = self._skeleton(start, end)
+            self._create_table(create, items, statement=_Statement([], line, col))
+            _unlink(create)
         except (_Fallback, ParseError, TokenError, SqlSyntaxError):
             del self.warnings[marks[0]:], self.identities[marks[1]:], self.queries[marks[2]:]
             self._line, self._cursor = marks[3], marks[4]
             return False
+        return True
+
+    def _fast_alter(self, start: int, end: int, line: int) -> bool:
+        """`ALTER TABLE [ONLY] t ADD CONSTRAINT k PRIMARY KEY|UNIQUE|FOREIGN KEY (...)
+        [REFERENCES p (...)]`, `... ALTER COLUMN c SET DEFAULT nextval('s'::regclass)` and
+        `CREATE INDEX i ON t USING m (...)` with plain names, by their text: an export holds
+        thousands. False, with nothing changed, for anything the ordinary reading must
+        judge (another form, an unknown table or column, a second primary key)."""
+        text = self.text
+        if _PLAIN_INDEX.fullmatch(text, start, end):
+            self._skip(_Statement([], line, 1), "CREATE INDEX")
+            return True
+        key = _ADD_KEY.fullmatch(text, start, end)
+        numbered = _SET_NEXTVAL.fullmatch(text, start, end) if key is None else None
+        found = key or numbered
+        if found is None:
+            return False
+        parts = _NAME_PART.findall(found.group(1))
+        if len(parts) > 3 or parts[-1].startswith('"'):
+            return False
+        draft = self.drafts.get(parts[-1].lower())
+        if draft is None:
+            return False
+        if numbered is not None:
+            sequence = numbered.group(3).split(".")[-1].lower()
+            self.identities.append(_Identity(parts[-1], numbered.group(2), line, sequence))
+            return True
+        kind, names, parent, parent_names = key.group(2, 3, 4, 5)
+        kind = kind.split()[0].upper()
+        if (kind == "FOREIGN") != (parent is not None):
+            return False
+        table, by_lower = draft.table, {c.name.lower(): c.name for c in draft.table.columns}
+        columns = [by_lower.get(n.lower()) for n in re.split(r"\s*,\s*", names)]
+        if None in columns:
+            return False
+        if kind == "PRIMARY":
+            if table.primary_key and table.primary_key != columns:
+                return False
+            table.primary_key = columns
+        elif kind == "UNIQUE":
+            self._add_unique(draft, columns)
+        else:
+            target = _NAME_PART.findall(parent)
+            if len(target) > 3 or target[-1].startswith('"'):
+                return False
+            table.foreign_keys.append(ForeignKey.model_construct(
+                columns=columns, ref_table=target[-1],
+                ref_columns=re.split(r"\s*,\s*", parent_names)))
         return True
 
     def _fast_other(self, start: int, end: int, line: int, col: int) -> bool:
@@ -500,6 +568,7 @@ class _Reader:
         if written is not None:
             kind.meta["source_type"] = written
         tail = self._tails[key] = _Tail(kind, list(definition.constraints))
+        _unlink(definition)
         return tail
 
     def _parse(self, statement: _Statement) -> exp.Expr | None:
@@ -1371,6 +1440,14 @@ def _describe(expression: exp.Expr) -> str:
     kind = expression.args.get("kind") if isinstance(expression, exp.Create | exp.Comment) else None
     base = type(expression).__name__.upper()
     return f"{base} {str(kind).upper()}" if kind else base
+
+
+def _unlink(tree: exp.Expr) -> None:
+    """Drop the links from each node of a tree the importer is done with to its parent, so
+    reference counting frees the tree at once: with the collector paused (gcpause.py),
+    cyclic trees would pile up until the import ends, then cost a collection to free."""
+    for node in tree.walk():
+        node.parent = None
 
 
 def _line_of(node: exp.Expr | None) -> int | None:

@@ -111,6 +111,7 @@ def _first_match(name: str, patterns: list[tuple]) -> tuple | None:
 
 
 _MATCHED: dict[tuple[str, int], int | None] = {}
+_COMPILED: dict[int, list] = {}  # each pattern table's patterns, compiled once
 
 
 def _first_index(name: str, key: int, patterns: list[tuple]) -> int | None:
@@ -120,8 +121,11 @@ def _first_index(name: str, key: int, patterns: list[tuple]) -> int | None:
     if found != -1:
         return found
     candidates = _words(name)
-    found = next((i for i, entry in enumerate(patterns)
-                  if any(re.fullmatch(entry[0], candidate) for candidate in candidates)), None)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        compiled = _COMPILED[key] = [re.compile(entry[0]).fullmatch for entry in patterns]
+    found = next((i for i, matches in enumerate(compiled)
+                  if any(matches(candidate) for candidate in candidates)), None)
     if len(_MATCHED) > 100_000:
         _MATCHED.clear()
     _MATCHED[(name, key)] = found
