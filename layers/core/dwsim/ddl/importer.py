@@ -114,6 +114,10 @@ _PLAIN_INDEX = re.compile(
     rf"{_NAMES}\s*", re.IGNORECASE)
 
 
+# A column definition's last part, a COMMENT of plain text (no quote, backslash or `$`).
+_LAST_COMMENT = re.compile(r"\s+COMMENT\s+'([^'\\$]*)'\s*$", re.IGNORECASE)
+
+
 @dataclass
 class _Tail:
     """A column definition after its name (`VARCHAR(40) NOT NULL ENCODE lzo`), parsed once
@@ -556,6 +560,15 @@ class _Reader:
         key = self.text[start:end]
         tail = self._tails.get(key)
         if tail is not None:
+            return tail
+        # GET_DDL ends a column with its COMMENT, the one part that differs from column to
+        # column: the rest is parsed once, and a comment of plain text becomes its node here.
+        comment = _LAST_COMMENT.search(key)
+        if comment is not None and comment.start() > 0:
+            before = self._tail(start, start + comment.start())
+            note = exp.ColumnConstraint(kind=exp.CommentColumnConstraint(
+                this=exp.Literal.string(comment.group(1))))
+            tail = self._tails[key] = _Tail(before.kind, [*before.constraints, note])
             return tail
         tokens = parser_tokens(self.dialect_name,
                                [Token(TokenType.VAR, "c"), *self._tokenize(start, end)])
