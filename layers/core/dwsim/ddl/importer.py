@@ -423,9 +423,10 @@ class _Reader:
         kind = kind.split()[0].upper()
         if (kind == "FOREIGN") != (parent is not None):
             return False
-        table, by_lower = draft.table, {c.name.lower(): c.name for c in draft.table.columns}
-        columns = [by_lower.get(n.lower()) for n in re.split(r"\s*,\s*", names)]
-        if None in columns:
+        table = draft.table
+        try:
+            columns = self._resolve_columns(draft, re.split(r"\s*,\s*", names), kind)
+        except SqlSyntaxError:  # an unknown column: the ordinary reading says where
             return False
         if kind == "PRIMARY":
             if table.primary_key and table.primary_key != columns:
@@ -644,8 +645,7 @@ class _Reader:
             if words == ["ALTER", "TABLE"] and self._attach_partition(statement):
                 return
             owner = " ... OWNER TO" if _has_words(statement.tokens, "OWNER", "TO") else ""
-            self._skip(statement, (_phrase_kind(statement.tokens) or " ".join(words) or "statement")
-                       + owner)
+            self._skip(statement, _statement_kind(statement.tokens) + owner)
         else:
             self._skip(statement, _phrase_kind(statement.tokens) or _describe(expression))
 
@@ -1340,16 +1340,11 @@ def _statement_kind(tokens: list[Token]) -> str:
 
 def _phrase_kind(tokens: list[Token]) -> str | None:
     """`COMMENT ON <kind>`, or a verb and an object kind of several words; None otherwise."""
-    words = [t.text.upper() for t in tokens[:10]]
+    words = [t.text.upper() for t in tokens[:3]]
     if words[:2] == ["COMMENT", "ON"] and len(words) > 2:
         return f"COMMENT ON {words[2]}"
-    if words and words[0] in ("CREATE", "ALTER", "DROP"):
-        rest = [w for w in words[1:] if w not in _CREATE_MODIFIERS] if words[0] == "CREATE" \
-            else words[1:]
-        for phrase in _KIND_PHRASES:
-            if rest[:len(phrase.split())] == phrase.split():
-                return f"{words[0]} {phrase}"
-    return None
+    kind = _command_words(tokens)
+    return " ".join(kind) if kind[1:] and kind[1] in _KIND_PHRASES else None
 
 
 def _defines_tables(tokens: list[Token]) -> bool:
@@ -1412,7 +1407,7 @@ def _column_count(tokens: list[Token]) -> tuple[str, int]:
 def _command_words(tokens: list[Token]) -> list[str]:
     """A raw statement's verb and object kind: ["CREATE", "STREAM"], ["ALTER", "TABLE"],
     ["CREATE", "FILE FORMAT"], ["SET"]; TEMPORARY, OR REPLACE, IF NOT EXISTS are left out."""
-    words = [t.text.upper() for t in tokens[:8]]
+    words = [t.text.upper() for t in tokens[:10]]
     if not words:
         return []
     verb, rest = words[0], words[1:]
@@ -1421,6 +1416,9 @@ def _command_words(tokens: list[Token]) -> list[str]:
     rest = [w for w in rest if w not in _CREATE_MODIFIERS] if verb == "CREATE" else rest
     if not rest:
         return [verb]
+    for phrase in _KIND_PHRASES:
+        if rest[:len(phrase.split())] == phrase.split():
+            return [verb, phrase]
     if rest[0] in _TWO_WORD_KINDS and len(rest) > 1:
         return [verb, f"{rest[0]} {rest[1]}"]
     return [verb, rest[0]]
